@@ -1,0 +1,27 @@
+import type { FastifyRequest } from 'fastify';
+import type { AccountService, Caller } from '../domain/account-service.ts';
+import { errors } from '../domain/errors.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    caller: Caller | null;
+  }
+}
+
+const BEARER = /^Bearer[ ]+([^\s]+)[ ]*$/i;
+
+/** Resolves `Authorization: Bearer <token>` to the caller's account, or answers 401. */
+export function authenticate(accounts: AccountService) {
+  return async (request: FastifyRequest): Promise<void> => {
+    const header = request.headers.authorization;
+    const match = typeof header === 'string' ? BEARER.exec(header) : null;
+    const caller = match?.[1] ? await accounts.authenticate(match[1]) : null;
+    if (!caller) throw errors.notAuthenticated();
+    request.caller = caller;
+  };
+}
+
+export function callerOf(request: FastifyRequest): Caller {
+  if (!request.caller) throw errors.notAuthenticated();
+  return request.caller;
+}

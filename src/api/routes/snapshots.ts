@@ -1,0 +1,132 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { CREATE_MESSAGE, RESTORE_MESSAGE } from '../../domain/rules.ts';
+import type { SnapshotService } from '../../domain/snapshot-service.ts';
+import { callerOf } from '../auth.ts';
+import {
+  CreatedSnapshot,
+  CreateSnapshotBody,
+  errorResponses,
+  PAGE_SIZE_DEFAULT,
+  RestoreResult,
+  Snapshot,
+  SnapshotList,
+  SnapshotListQuery,
+  SnapshotParams,
+} from '../schemas.ts';
+import { pageLinks, snapshotBody, timestamp } from '../serializers.ts';
+import { requestUrl } from './request-url.ts';
+
+export const snapshotRoutes: FastifyPluginAsyncTypebox<{ snapshots: SnapshotService }> = async (
+  app,
+  { snapshots },
+) => {
+  app.get(
+    '/snapshots/',
+    {
+      schema: {
+        summary: 'List all snapshots',
+        description: 'Get a list of all snapshots on your servers, newest first.',
+        tags: ['snapshots'],
+        querystring: SnapshotListQuery,
+        response: { 200: SnapshotList, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const { server_id, page = 1, page_size = PAGE_SIZE_DEFAULT } = request.query;
+      const result = await snapshots.list(callerOf(request).accountId, {
+        ...(server_id === undefined ? {} : { serverId: server_id }),
+        page,
+        pageSize: page_size,
+      });
+      return {
+        count: result.count,
+        ...pageLinks(requestUrl(request), page, page_size, result.count),
+        results: result.items.map(snapshotBody),
+      };
+    },
+  );
+
+  app.post(
+    '/snapshots/',
+    {
+      schema: {
+        summary: 'Create a snapshot',
+        description:
+          "Create a snapshot of a server's current state. Snapshots are point-in-time copies of the entire server. " +
+          'At most 5 snapshots per server. Creating a snapshot while the server is running may result in ' +
+          'filesystem inconsistencies; for best results, stop the server first.',
+        tags: ['snapshots'],
+        body: CreateSnapshotBody,
+        response: { 201: CreatedSnapshot, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const { server_id, name, description } = request.body;
+      const snapshot = await snapshots.create(callerOf(request).accountId, {
+        serverId: server_id,
+        name,
+        description: description ?? null,
+      });
+      return reply.status(201).send({ ...snapshotBody(snapshot), message: CREATE_MESSAGE });
+    },
+  );
+
+  app.get(
+    '/snapshots/:snapshot_id/',
+    {
+      schema: {
+        summary: 'Get a snapshot',
+        tags: ['snapshots'],
+        params: SnapshotParams,
+        response: { 200: Snapshot, ...errorResponses },
+      },
+    },
+    async (request) =>
+      snapshotBody(await snapshots.get(callerOf(request).accountId, request.params.snapshot_id)),
+  );
+
+  app.post(
+    '/snapshots/:snapshot_id/restore/',
+    {
+      schema: {
+        summary: 'Restore from a snapshot',
+        description:
+          'Restore a server to the state captured in a snapshot. This will overwrite all current data on the ' +
+          'server and cannot be undone. The server is stopped automatically before restoration begins.',
+        tags: ['snapshots'],
+        params: SnapshotParams,
+        response: { 200: RestoreResult, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const { snapshot, server } = await snapshots.restore(
+        callerOf(request).accountId,
+        request.params.snapshot_id,
+      );
+      return {
+        status: 'success' as const,
+        message: RESTORE_MESSAGE,
+        snapshot: { id: snapshot.id, name: snapshot.name, created_at: timestamp(snapshot.createdAt) },
+        server: { id: server.id, name: server.name, status: server.status },
+      };
+    },
+  );
+
+  app.delete(
+    '/snapshots/:snapshot_id/',
+    {
+      schema: {
+        summary: 'Delete a snapshot',
+        description: 'Permanently delete a snapshot. This action cannot be undone.',
+        tags: ['snapshots'],
+        params: SnapshotParams,
+        response: { 204: Type.Null({ description: 'Deleted; no body.' }), ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      await snapshots.delete(callerOf(request).accountId, request.params.snapshot_id);
+      return reply.status(204).send(null);
+    },
+  );
+};

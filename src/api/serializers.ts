@@ -1,0 +1,50 @@
+import type { Server, Snapshot } from '../domain/types.ts';
+import type { ServerBody, SnapshotBody } from './schemas.ts';
+
+/** UTC, whole seconds, with a Z: the page's `2025-01-15T18:30:00Z`. */
+export function timestamp(date: Date): string {
+  return `${date.toISOString().slice(0, 19)}Z`;
+}
+
+export function snapshotBody(snapshot: Snapshot): SnapshotBody {
+  return {
+    id: snapshot.id,
+    server: snapshot.server,
+    name: snapshot.name,
+    status: snapshot.status,
+    size_mb: snapshot.sizeMb,
+    created_at: timestamp(snapshot.createdAt),
+    description: snapshot.description,
+    progress: snapshot.progress,
+    failure_reason: snapshot.failureReason,
+  };
+}
+
+export function serverBody(server: Server): ServerBody {
+  return {
+    id: server.id,
+    name: server.name,
+    status: server.status,
+    disk_size_mb: Math.ceil(server.diskSizeBytes / (1024 * 1024)),
+    created_at: timestamp(server.createdAt),
+  };
+}
+
+/** Django REST Framework's page links: absolute URLs of the neighbouring pages, or null at either end. */
+export function pageLinks(
+  url: URL,
+  page: number,
+  pageSize: number,
+  count: number,
+): { next: string | null; previous: string | null } {
+  const link = (target: number): string => {
+    const next = new URL(url);
+    next.searchParams.set('page', String(target));
+    next.searchParams.set('page_size', String(pageSize));
+    return next.toString();
+  };
+  return {
+    next: page * pageSize < count ? link(page + 1) : null,
+    previous: page > 1 ? link(Math.min(page - 1, Math.max(1, Math.ceil(count / pageSize)))) : null,
+  };
+}

@@ -1,0 +1,31 @@
+import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
+import * as initial from './migrations/001-initial.ts';
+import type { Database } from './schema.ts';
+
+/** Listed by hand rather than read from a folder, so the set of migrations is fixed at build time. */
+const migrations: Record<string, Migration> = {
+  '001-initial': initial,
+};
+
+const provider: MigrationProvider = { getMigrations: async () => migrations };
+
+export class MigrationFailed extends Error {}
+
+/**
+ * Brings the schema up to date. Kysely's migrator takes a lock table, so processes starting together
+ * apply each migration once; a database migrated by a newer release is refused rather than guessed at.
+ */
+export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider });
+  const known = new Set(Object.keys(migrations));
+  const applied = await migrator.getMigrations();
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const unknown = applied.filter((m) => !known.has(m.name));
+    const hint = unknown.length ? ' (the database was migrated by a newer release)' : '';
+    throw new MigrationFailed(
+      `database migration failed${hint}: ${(error as Error).message ?? String(error)}`,
+    );
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

@@ -1,0 +1,129 @@
+import type { Db } from '../db/connection.ts';
+import { cancelJobs, enqueueJob } from '../db/jobs.ts';
+import { findServer, lockServer, setServerStatus } from '../db/servers.ts';
+import {
+  countLiveSnapshots,
+  findSnapshot,
+  insertSnapshot,
+  listSnapshots,
+  markSnapshotDeleted,
+} from '../db/snapshots.ts';
+import { errors } from './errors.ts';
+import { rowToServer, rowToSnapshot } from './mappers.ts';
+import { descriptionProblem, SNAPSHOT_LIMIT_PER_SERVER } from './rules.ts';
+import type { Clock, Page, PageRequest, Server, Snapshot } from './types.ts';
+
+export interface SnapshotServiceDeps {
+  db: Db;
+  now: Clock;
+  maxAttempts: number;
+  /** Called after a job is committed, so an in-process worker can pick it up without waiting to poll. */
+  onJobQueued?: () => void;
+}
+
+export interface CreateSnapshotInput {
+  serverId: number;
+  name: string;
+  description?: string | null;
+}
+
+/**
+ * The Snapshots API's rules. Every method is scoped to the calling account, and every change that queues
+ * work writes its job in the same transaction as the rows it concerns.
+ */
+export class SnapshotService {
+  constructor(private readonly deps: SnapshotServiceDeps) {}
+
+  async list(accountId: number, filter: { serverId?: number } & PageRequest): Promise<Page<Snapshot>> {
+    const { count, rows } = await listSnapshots(this.deps.db, {
+      accountId,
+      ...(filter.serverId === undefined ? {} : { serverId: filter.serverId }),
+      limit: filter.pageSize,
+      offset: (filter.page - 1) * filter.pageSize,
+    });
+    return { count, items: rows.map(rowToSnapshot) };
+  }
+
+  async get(accountId: number, id: number): Promise<Snapshot> {
+    const row = await findSnapshot(this.deps.db, accountId, id);
+    if (!row) throw errors.snapshotNotFound(id);
+    return rowToSnapshot(row);
+  }
+
+  async create(accountId: number, input: CreateSnapshotInput): Promise<Snapshot> {
+    const description = input.description ?? null;
+    if (description !== null) {
+      const problem = descriptionProblem(description);
+      if (problem) throw errors.invalidRequest({ description: [problem] });
+    }
+    const { db, now, maxAttempts } = this.deps;
+    const id = await db.transaction().execute(async (trx) => {
+      const server = await findServer(trx, accountId, input.serverId);
+      if (!server) throw errors.serverNotFound(input.serverId);
+      await lockServer(trx, server.id);
+      const current = await findServer(trx, accountId, server.id);
+      if (current?.status === 'restoring') throw errors.serverRestoring(server.id);
+      if ((await countLiveSnapshots(trx, server.id)) >= SNAPSHOT_LIMIT_PER_SERVER) {
+        throw errors.snapshotLimitReached(server.id, SNAPSHOT_LIMIT_PER_SERVER);
+      }
+      const at = now();
+      const snapshotId = await insertSnapshot(trx, {
+        accountId,
+        serverId: server.id,
+        name: input.name,
+        description,
+        now: at,
+      });
+      await enqueueJob(trx, { type: 'capture', serverId: server.id, snapshotId, maxAttempts, now: at });
+      return snapshotId;
+    });
+    this.deps.onJobQueued?.();
+    return this.get(accountId, id);
+  }
+
+  async restore(accountId: number, id: number): Promise<{ snapshot: Snapshot; server: Server }> {
+    const { db, now, maxAttempts } = this.deps;
+    const result = await db.transaction().execute(async (trx) => {
+      const found = await findSnapshot(trx, accountId, id);
+      if (!found) throw errors.snapshotNotFound(id);
+      await lockServer(trx, found.server_id);
+      const snapshot = await findSnapshot(trx, accountId, id);
+      const server = await findServer(trx, accountId, found.server_id);
+      if (!snapshot || !server) throw errors.snapshotNotFound(id);
+      if (snapshot.status !== 'completed') throw errors.snapshotNotRestorable(id, snapshot.status);
+      if (server.status === 'restoring') throw errors.serverRestoring(server.id);
+      await setServerStatus(trx, server.id, 'restoring', server.status);
+      await enqueueJob(trx, {
+        type: 'restore',
+        serverId: server.id,
+        snapshotId: id,
+        maxAttempts,
+        now: now(),
+      });
+      return { snapshot: rowToSnapshot(snapshot), server: rowToServer({ ...server, status: 'restoring' }) };
+    });
+    this.deps.onJobQueued?.();
+    return result;
+  }
+
+  /** Gone for the customer at once; a capture still running is cancelled and its chunks swept by the job. */
+  async delete(accountId: number, id: number): Promise<void> {
+    const { db, now, maxAttempts } = this.deps;
+    await db.transaction().execute(async (trx) => {
+      const snapshot = await findSnapshot(trx, accountId, id);
+      if (!snapshot) throw errors.snapshotNotFound(id);
+      await lockServer(trx, snapshot.server_id);
+      const at = now();
+      await markSnapshotDeleted(trx, id, at);
+      await cancelJobs(trx, id, 'capture', at);
+      await enqueueJob(trx, {
+        type: 'delete',
+        serverId: snapshot.server_id,
+        snapshotId: id,
+        maxAttempts,
+        now: at,
+      });
+    });
+    this.deps.onJobQueued?.();
+  }
+}

@@ -1,0 +1,111 @@
+import type { Db } from '../db/connection.ts';
+import type { JobRow } from '../db/jobs.ts';
+import { findServerById, setServerStatus } from '../db/servers.ts';
+import {
+  completeSnapshot,
+  failSnapshot,
+  isSnapshotDeleted,
+  purgeSnapshot,
+  setSnapshotProgress,
+} from '../db/snapshots.ts';
+import { sizeMbOf, storeNamespace } from '../domain/rules.ts';
+import {
+  type ChunkStore,
+  captureDisk,
+  deleteSnapshot,
+  restoreDisk,
+  sweepNamespace,
+} from '../engine/index.ts';
+import type { HypervisorDriver } from '../hypervisor/driver.ts';
+import type { JobContext, JobHandlers } from './types.ts';
+
+export interface HandlerDeps {
+  db: Db;
+  store: ChunkStore;
+  hypervisor: HypervisorDriver;
+  now: () => number;
+  onBytes?: (kind: 'captured' | 'restored', bytes: number) => void;
+}
+
+/** Turns the engine's byte counts into a percentage, written to the snapshot at most every half second. */
+function progressWriter(context: JobContext, write?: (percent: number) => Promise<void>) {
+  let last = -1;
+  let lastAt = 0;
+  return (done: number, total: number) => {
+    const percent = total === 0 ? 100 : Math.floor((done / total) * 100);
+    context.reportProgress(percent);
+    const at = Date.now();
+    if (write && percent !== last && (at - lastAt > 500 || percent === 100)) {
+      last = percent;
+      lastAt = at;
+      write(Math.min(99, percent)).catch(() => {});
+    }
+  };
+}
+
+async function serverOf(db: Db, job: JobRow) {
+  const server = await findServerById(db, job.server_id);
+  if (!server) throw new Error(`server ${job.server_id} no longer exists`);
+  return server;
+}
+
+export function createJobHandlers(deps: HandlerDeps): JobHandlers {
+  const { db, store, hypervisor, now } = deps;
+  return {
+    capture: {
+      async run(context) {
+        const { job, signal } = context;
+        if (await isSnapshotDeleted(db, job.snapshot_id)) return;
+        const server = await serverOf(db, job);
+        const result = await captureDisk({
+          store,
+          namespace: storeNamespace(server.id),
+          snapshotId: String(job.snapshot_id),
+          diskPath: hypervisor.diskPath({ id: server.id, diskPath: server.disk_path }),
+          signal,
+          onProgress: progressWriter(context, (p) => setSnapshotProgress(db, job.snapshot_id, p)),
+        });
+        await completeSnapshot(db, job.snapshot_id, sizeMbOf(result.manifest.dataBytes), now());
+        deps.onBytes?.('captured', result.manifest.imageSize);
+      },
+      async giveUp(job, reason) {
+        await failSnapshot(db, job.snapshot_id, `The snapshot could not be taken: ${reason}`, now());
+        // What the failed attempts stored belongs to no snapshot; this job still holds the server's turn.
+        await sweepNamespace(store, storeNamespace(job.server_id));
+      },
+    },
+    restore: {
+      async run(context) {
+        const { job, signal } = context;
+        const server = await serverOf(db, job);
+        const ref = { id: server.id, diskPath: server.disk_path };
+        await hypervisor.stop(ref);
+        const result = await restoreDisk({
+          store,
+          namespace: storeNamespace(server.id),
+          snapshotId: String(job.snapshot_id),
+          diskPath: hypervisor.diskPath(ref),
+          signal,
+          onProgress: progressWriter(context),
+        });
+        const back = server.status_before_restore === 'running' ? 'running' : 'stopped';
+        if (back === 'running') await hypervisor.start(ref);
+        await setServerStatus(db, server.id, back);
+        deps.onBytes?.('restored', result.bytesWritten);
+      },
+      async giveUp(job) {
+        // The disk may hold part of the snapshot: leave the server off rather than boot a mixed disk.
+        await setServerStatus(db, job.server_id, 'stopped');
+      },
+    },
+    delete: {
+      async run({ job }) {
+        await deleteSnapshot(store, storeNamespace(job.server_id), String(job.snapshot_id));
+        await purgeSnapshot(db, job.snapshot_id);
+      },
+      async giveUp() {
+        // The row stays marked deleted (invisible to the customer); the next sweep of the server frees its chunks.
+      },
+    },
+  };
+}

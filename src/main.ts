@@ -1,0 +1,137 @@
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { type Logger, pino } from 'pino';
+import { buildApp } from './api/app.ts';
+import type { Config } from './config.ts';
+import { type Db, openDatabase } from './db/connection.ts';
+import { migrateToLatest } from './db/migrate.ts';
+import { AccountService } from './domain/account-service.ts';
+import { ServerService } from './domain/server-service.ts';
+import { SnapshotService } from './domain/snapshot-service.ts';
+import { type ChunkStore, LocalChunkStore } from './engine/index.ts';
+import type { HypervisorDriver } from './hypervisor/driver.ts';
+import { LocalDriver } from './hypervisor/local-driver.ts';
+import { createJobHandlers } from './jobs/handlers.ts';
+import { Worker } from './jobs/worker.ts';
+
+/** The parts of a running service, wired once here; every other module receives what it needs. */
+export interface Services {
+  config: Config;
+  logger: Logger;
+  db: Db;
+  store: ChunkStore;
+  hypervisor: HypervisorDriver;
+  accounts: AccountService;
+  snapshots: SnapshotService;
+  servers: ServerService;
+  now: () => number;
+  close(): Promise<void>;
+}
+
+export function dataPaths(config: Config) {
+  return {
+    sqlite: path.join(config.dataDir, 'vps.db'),
+    chunks: path.join(config.dataDir, 'chunks'),
+    disks: path.join(config.dataDir, 'disks'),
+  };
+}
+
+export function createLogger(config: Config, destination: 'stdout' | 'stderr' = 'stdout'): Logger {
+  return pino(
+    {
+      level: config.logLevel,
+      redact: { paths: ['req.headers.authorization', 'headers.authorization'], remove: true },
+    },
+    pino.destination(destination === 'stdout' ? 1 : 2),
+  );
+}
+
+export async function openServices(
+  config: Config,
+  logger: Logger,
+  onJobQueued?: () => void,
+): Promise<Services> {
+  const paths = dataPaths(config);
+  const db = openDatabase({ databaseUrl: config.databaseUrl, sqlitePath: paths.sqlite });
+  const applied = await migrateToLatest(db);
+  if (applied.length) logger.info({ migrations: applied }, 'database migrated');
+  if (config.store)
+    throw new Error('VPS_STORE (S3) is not supported by this build yet; unset it to use the local store');
+  const store = new LocalChunkStore(paths.chunks);
+  const hypervisor = new LocalDriver();
+  const now = Date.now;
+  return {
+    config,
+    logger,
+    db,
+    store,
+    hypervisor,
+    now,
+    accounts: new AccountService({ db, now }),
+    snapshots: new SnapshotService({
+      db,
+      now,
+      maxAttempts: config.jobMaxAttempts,
+      onJobQueued: () => onJobQueued?.(),
+    }),
+    servers: new ServerService({ db, hypervisor }),
+    close: () => db.destroy(),
+  };
+}
+
+export interface RunningService {
+  services: Services;
+  app: FastifyInstance;
+  worker: Worker | undefined;
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** API and, unless told otherwise, the in-process worker, listening on config.host:config.port. */
+export async function startService(
+  config: Config,
+  options: {
+    logger?: Logger;
+    worker?: boolean;
+    retryBaseMs?: number;
+    beforeListen?: (s: Services) => Promise<void>;
+  } = {},
+): Promise<RunningService> {
+  const logger = options.logger ?? createLogger(config);
+  let worker: Worker | undefined;
+  const services = await openServices(config, logger, () => worker?.wake());
+  await options.beforeListen?.(services);
+  if (options.worker !== false) {
+    worker = new Worker({
+      db: services.db,
+      handlers: createJobHandlers(services),
+      logger: logger.child({ component: 'worker' }),
+      leaseMs: config.jobLeaseMs,
+      ...(options.retryBaseMs === undefined ? {} : { retryBaseMs: options.retryBaseMs }),
+    });
+  }
+  const app = await buildApp(
+    {
+      accounts: services.accounts,
+      snapshots: services.snapshots,
+      servers: services.servers,
+      ready: async () => {
+        await services.db.selectFrom('accounts').select('id').limit(1).execute();
+        await services.store.listManifests('readiness-probe');
+      },
+    },
+    { bodyLimitBytes: config.bodyLimitBytes, logger },
+  );
+  const url = await app.listen({ host: config.host, port: config.port });
+  worker?.start();
+  let stopped: Promise<void> | undefined;
+  const stop = () => {
+    stopped ??= (async () => {
+      await app.close();
+      await worker?.stop();
+      await services.close();
+    })();
+    return stopped;
+  };
+  return { services, app, worker, url, stop };
+}
