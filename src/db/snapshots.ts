@@ -154,12 +154,6 @@ export async function markSnapshotDeleted(db: Executor, id: number, now: number)
   await db.updateTable('snapshots').set({ deleted_at: now }).where('id', '=', id).execute();
 }
 
-/** Whether the row is gone for the customer (deleted) — the worker checks before doing work for it. */
-export async function isSnapshotDeleted(db: Executor, id: number): Promise<boolean> {
-  const row = await db.selectFrom('snapshots').select('deleted_at').where('id', '=', id).executeTakeFirst();
-  return !row || row.deleted_at !== null;
-}
-
 export async function purgeSnapshot(db: Executor, id: number): Promise<void> {
   await db.deleteFrom('snapshots').where('id', '=', id).where('deleted_at', 'is not', null).execute();
 }

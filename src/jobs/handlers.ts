@@ -4,7 +4,7 @@ import { findServerById, setServerStatus } from '../db/servers.ts';
 import {
   completeSnapshot,
   failSnapshot,
-  isSnapshotDeleted,
+  findSnapshotById,
   purgeSnapshot,
   setSnapshotProgress,
 } from '../db/snapshots.ts';
@@ -13,6 +13,7 @@ import {
   type ChunkStore,
   captureDisk,
   deleteSnapshot,
+  readManifest,
   restoreDisk,
   sweepNamespace,
 } from '../engine/index.ts';
@@ -55,11 +56,21 @@ export function createJobHandlers(deps: HandlerDeps): JobHandlers {
     capture: {
       async run(context) {
         const { job, signal } = context;
-        if (await isSnapshotDeleted(db, job.snapshot_id)) return;
+        const snapshot = await findSnapshotById(db, job.snapshot_id);
+        // Deleted (the row is hidden), already completed, or failed: nothing to capture.
+        if (snapshot?.status !== 'in_progress') return;
         const server = await serverOf(db, job);
+        const namespace = storeNamespace(server.id);
+        // A previous attempt that wrote the manifest but died before recording it: the snapshot is that one.
+        const existing = await store.getManifest(namespace, String(job.snapshot_id));
+        if (existing) {
+          const manifest = await readManifest(store, namespace, String(job.snapshot_id));
+          await completeSnapshot(db, job.snapshot_id, sizeMbOf(manifest.dataBytes), now());
+          return;
+        }
         const result = await captureDisk({
           store,
-          namespace: storeNamespace(server.id),
+          namespace,
           snapshotId: String(job.snapshot_id),
           diskPath: hypervisor.diskPath({ id: server.id, diskPath: server.disk_path }),
           signal,
@@ -71,13 +82,19 @@ export function createJobHandlers(deps: HandlerDeps): JobHandlers {
       async giveUp(job, reason) {
         await failSnapshot(db, job.snapshot_id, `The snapshot could not be taken: ${reason}`, now());
         // What the failed attempts stored belongs to no snapshot; this job still holds the server's turn.
-        await sweepNamespace(store, storeNamespace(job.server_id));
+        // A manifest a last attempt may have written goes too, so a failed snapshot holds nothing.
+        const namespace = storeNamespace(job.server_id);
+        await store.deleteManifest(namespace, String(job.snapshot_id));
+        await sweepNamespace(store, namespace);
       },
     },
     restore: {
       async run(context) {
         const { job, signal } = context;
         const server = await serverOf(db, job);
+        // The API sets `restoring` in the transaction that queues this job; any other status means an
+        // earlier attempt finished and handed the server back, so its disk must not be touched again.
+        if (server.status !== 'restoring') return;
         const ref = { id: server.id, diskPath: server.disk_path };
         await hypervisor.stop(ref);
         const result = await restoreDisk({

@@ -142,6 +142,15 @@ export class Worker {
     this.running.set(job.id, { controller, done });
   }
 
+  /** Records the final failure; if even that fails, the job is still marked failed and the error logged. */
+  private async giveUp(job: JobRow, reason: string): Promise<void> {
+    try {
+      await this.options.handlers[job.type].giveUp(job, reason);
+    } catch (error) {
+      this.options.logger.error({ err: error, jobId: job.id }, 'recording a job failure failed');
+    }
+  }
+
   private async execute(job: JobRow, controller: AbortController): Promise<void> {
     const { db, handlers, leaseMs, retryBaseMs = 1000 } = this.options;
     const log = this.options.logger.child({ jobId: job.id, jobType: job.type, snapshotId: job.snapshot_id });
@@ -152,7 +161,7 @@ export class Worker {
     if (job.attempts > job.max_attempts) {
       // Its last attempt died with its worker: nothing is left to try.
       log.error('job exhausted its attempts in crashed workers; giving up');
-      await handler.giveUp(job, job.last_error ?? 'the worker running it stopped unexpectedly');
+      await this.giveUp(job, job.last_error ?? 'the worker running it stopped unexpectedly');
       await finishJob(db, { ...ref, now: this.now() }, { status: 'failed', error: 'attempts exhausted' });
       return;
     }
@@ -179,7 +188,7 @@ export class Worker {
           progress = Math.max(0, Math.min(100, Math.floor(percent)));
         },
       });
-      if (controller.signal.aborted) throw controller.signal.reason;
+      // A handler that returned has done its work, even if an abort arrived meanwhile.
       await finishJob(db, { ...ref, now: this.now() }, { status: 'succeeded' });
       log.info({ ms: this.now() - started }, 'job succeeded');
     } catch (caught) {
@@ -203,7 +212,7 @@ export class Worker {
         );
         log.warn({ err: reason, retryInMs: delay }, 'job failed; will retry');
       } else {
-        await handler.giveUp(job, describe(reason));
+        await this.giveUp(job, describe(reason));
         await finishJob(db, { ...ref, now }, { status: 'failed', error: describe(reason) });
         log.error({ err: reason }, 'job failed for the last time');
       }
