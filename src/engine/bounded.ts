@@ -19,7 +19,9 @@ export async function forEachBounded(
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, count)) }, lane));
+  // A bad lane count (NaN, 0, a fraction) must not silently start no work: fall back to one lane.
+  const lanes = Number.isSafeInteger(concurrency) && concurrency >= 1 ? concurrency : 1;
+  await Promise.all(Array.from({ length: Math.min(lanes, Math.max(1, count)) }, lane));
   if (failure) throw failure.error;
 }
 

@@ -1,7 +1,7 @@
 import { open } from 'node:fs/promises';
 import { BufferPool, forEachBounded } from './bounded.ts';
 import { digestOf, encodeChunk, isAllZero } from './chunk-codec.ts';
-import type { ChunkStore } from './chunk-store.ts';
+import { type ChunkStore, checkNamespace, checkSnapshotId } from './chunk-store.ts';
 import { throwIfAborted } from './errors.ts';
 import {
   chunkCount,
@@ -42,6 +42,12 @@ export async function captureDisk(options: CaptureOptions): Promise<CaptureResul
   const { store, namespace, snapshotId, diskPath, signal, onProgress } = options;
   const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
   const concurrency = options.concurrency ?? 6;
+  // Checked before any work: a manifest with a size decodeManifest refuses would be unreadable forever.
+  if (!Number.isSafeInteger(chunkSize) || chunkSize < 1) {
+    throw new RangeError(`chunk size must be a positive integer, got ${chunkSize}`);
+  }
+  checkNamespace(namespace);
+  checkSnapshotId(snapshotId);
   throwIfAborted(signal, 'capture');
 
   const disk = await open(diskPath, 'r');

@@ -67,9 +67,15 @@ export class LocalChunkStore implements ChunkStore {
     if (await exists(target)) return false;
     const temp = await this.writeTemp(namespace, blob);
     try {
-      await mkdir(path.dirname(target), { recursive: true });
+      const dir = path.dirname(target);
+      const created = await mkdir(dir, { recursive: true });
+      // A new folder's own entry lives in its parent: those parents must reach the disk too.
+      if (created) {
+        for (let d = dir; d !== path.dirname(created); d = path.dirname(d))
+          this.markDirty(namespace, path.dirname(d));
+      }
       await link(temp, target);
-      this.markDirty(namespace, path.dirname(target));
+      this.markDirty(namespace, dir);
       return true;
     } catch (error) {
       if (isCode(error, 'EEXIST')) return false;
@@ -89,7 +95,12 @@ export class LocalChunkStore implements ChunkStore {
   }
 
   async hasChunk(namespace: string, digest: string): Promise<boolean> {
-    return exists(this.chunkPath(namespace, digest));
+    const target = this.chunkPath(namespace, digest);
+    if (!(await exists(target))) return false;
+    // A present chunk is about to be referenced by a manifest; an earlier process may have linked it
+    // without syncing its folder, so that folder is synced before the next manifest too.
+    this.markDirty(namespace, path.dirname(target));
+    return true;
   }
 
   async deleteChunk(namespace: string, digest: string): Promise<void> {

@@ -56,7 +56,7 @@ export async function restoreDisk(options: RestoreOptions): Promise<RestoreResul
       sized ??= sizeBefore === imageSize ? Promise.resolve() : disk.truncate(imageSize);
       return sized;
     };
-    if (fresh) await ensureSized(); // an empty target becomes all holes; only data chunks are written
+    // An empty target is sized (all holes) at its first write, so only data chunks are ever written.
 
     const pool = new BufferPool(chunkSize);
     let chunksWritten = 0;

@@ -31,16 +31,21 @@ export async function verifySnapshot(
   });
   const unique = [...firstIndex.entries()];
   const bad: BadChunk[] = [];
+  let chunksChecked = 0;
   await forEachBounded(unique.length, options.concurrency ?? 4, async (i) => {
     throwIfAborted(options.signal, 'verify');
     const [digest, index] = unique[i]!;
     try {
       await decodeChunk(await store.getChunk(namespace, digest), digest, index);
+      chunksChecked++;
     } catch (error) {
       if (!(error instanceof EngineError)) throw error;
+      chunksChecked++;
       bad.push({ index, digest, code: error.code, reason: error.message });
     }
   });
   bad.sort((a, b) => a.index - b.index);
-  return { ok: bad.length === 0, chunksChecked: unique.length, bad };
+  if (chunksChecked !== unique.length)
+    throw new Error(`verify checked ${chunksChecked} of ${unique.length} chunks`);
+  return { ok: bad.length === 0, chunksChecked, bad };
 }
