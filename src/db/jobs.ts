@@ -1,5 +1,7 @@
+import type { Kysely } from 'kysely';
+import { capabilitiesOf } from './dialect.ts';
 import type { Executor } from './executor.ts';
-import type { JobStatus, JobType } from './schema.ts';
+import type { Database, JobStatus, JobType } from './schema.ts';
 
 export interface JobRow {
   id: number;
@@ -55,47 +57,62 @@ export interface ClaimOptions {
  * a lease that has expired (its worker died). The claim is a compare-and-set on (status, attempts), so two
  * workers racing for one job cannot both win, on any database.
  */
-export async function claimNextJob(db: Executor, options: ClaimOptions): Promise<JobRow | undefined> {
-  const { now } = options;
+export async function claimNextJob(db: Kysely<Database>, options: ClaimOptions): Promise<JobRow | undefined> {
+  if (capabilitiesOf(db).skipLocked) {
+    // Claimers skip rows another claimer has locked instead of queueing behind it.
+    const claimed = await db.transaction().execute((trx) => claimOnce(trx, options, true));
+    return claimed === 'lost' ? undefined : claimed;
+  }
   for (let round = 0; round < 5; round++) {
-    let query = db
-      .selectFrom('jobs as j')
-      .innerJoin('servers as s', 's.id', 'j.server_id')
-      .selectAll('j')
-      .where('j.status', 'in', ['queued', 'running'])
-      .where('j.run_after', '<=', now)
-      .where((eb) => eb.or([eb('j.status', '=', 'queued'), eb('j.lease_expires_at', '<', now)]))
-      .where((eb) =>
-        eb(
-          'j.id',
-          '=',
-          eb
-            .selectFrom('jobs as h')
-            .select((h) => h.fn.min<number>('h.id').as('head'))
-            .whereRef('h.server_id', '=', 'j.server_id')
-            .where('h.status', 'in', ['queued', 'running']),
-        ),
-      );
-    if (options.host !== undefined) query = query.where('s.host', '=', options.host);
-    const candidate = await query.orderBy('j.run_after').orderBy('j.id').limit(1).executeTakeFirst();
-    if (!candidate) return undefined;
-    const claimed = {
-      status: 'running' as const,
-      attempts: candidate.attempts + 1,
-      lease_owner: options.owner,
-      lease_expires_at: now + options.leaseMs,
-      updated_at: now,
-    };
-    const result = await db
-      .updateTable('jobs')
-      .set(claimed)
-      .where('id', '=', candidate.id)
-      .where('status', '=', candidate.status)
-      .where('attempts', '=', candidate.attempts)
-      .executeTakeFirst();
-    if (Number(result.numUpdatedRows) === 1) return { ...candidate, ...claimed };
+    const claimed = await claimOnce(db, options, false);
+    if (claimed !== 'lost') return claimed;
   }
   return undefined;
+}
+
+async function claimOnce(
+  db: Executor,
+  options: ClaimOptions,
+  skipLocked: boolean,
+): Promise<JobRow | undefined | 'lost'> {
+  const { now } = options;
+  let query = db
+    .selectFrom('jobs as j')
+    .innerJoin('servers as s', 's.id', 'j.server_id')
+    .selectAll('j')
+    .where('j.status', 'in', ['queued', 'running'])
+    .where('j.run_after', '<=', now)
+    .where((eb) => eb.or([eb('j.status', '=', 'queued'), eb('j.lease_expires_at', '<', now)]))
+    .where((eb) =>
+      eb(
+        'j.id',
+        '=',
+        eb
+          .selectFrom('jobs as h')
+          .select((h) => h.fn.min<number>('h.id').as('head'))
+          .whereRef('h.server_id', '=', 'j.server_id')
+          .where('h.status', 'in', ['queued', 'running']),
+      ),
+    );
+  if (options.host !== undefined) query = query.where('s.host', '=', options.host);
+  query = query.orderBy('j.run_after').orderBy('j.id').limit(1);
+  const candidate = await (skipLocked ? query.forUpdate('j').skipLocked() : query).executeTakeFirst();
+  if (!candidate) return undefined;
+  const claimed = {
+    status: 'running' as const,
+    attempts: candidate.attempts + 1,
+    lease_owner: options.owner,
+    lease_expires_at: now + options.leaseMs,
+    updated_at: now,
+  };
+  const result = await db
+    .updateTable('jobs')
+    .set(claimed)
+    .where('id', '=', candidate.id)
+    .where('status', '=', candidate.status)
+    .where('attempts', '=', candidate.attempts)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1 ? { ...candidate, ...claimed } : 'lost';
 }
 
 /** Renews the lease; tells whether the job is still ours and whether someone asked to cancel it. */

@@ -1,4 +1,5 @@
-import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
+import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
+import { capabilitiesOf } from './dialect.ts';
 import * as initial from './migrations/001-initial.ts';
 import type { Database } from './schema.ts';
 
@@ -16,6 +17,23 @@ export class MigrationFailed extends Error {}
  * apply each migration once; a database migrated by a newer release is refused rather than guessed at.
  */
 export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
+  if (capabilitiesOf(db).name !== 'postgres') return migrate(db);
+  // Kysely's lock table is created by the first migrator to run; two processes creating it at the same
+  // moment can collide in PostgreSQL's catalog, so the whole run is serialised by an advisory lock.
+  return db.connection().execute(async (connection) => {
+    await sql`select pg_advisory_lock(${MIGRATION_LOCK})`.execute(connection);
+    try {
+      return await migrate(connection);
+    } finally {
+      await sql`select pg_advisory_unlock(${MIGRATION_LOCK})`.execute(connection);
+    }
+  });
+}
+
+/** An arbitrary constant naming this application's migration lock among PostgreSQL advisory locks. */
+const MIGRATION_LOCK = 736_174_221;
+
+async function migrate(db: Kysely<Database>): Promise<string[]> {
   const migrator = new Migrator({ db, provider });
   const known = new Set(Object.keys(migrations));
   const applied = await migrator.getMigrations();

@@ -1,3 +1,4 @@
+import { syncIdSequence } from './dialect.ts';
 import type { Executor } from './executor.ts';
 import type { ServerStatus } from './schema.ts';
 
@@ -24,7 +25,7 @@ export interface NewServer {
 }
 
 export async function insertServer(db: Executor, server: NewServer): Promise<ServerRow> {
-  return db
+  const row = await db
     .insertInto('servers')
     .values({
       ...(server.id === undefined ? {} : { id: server.id }),
@@ -38,6 +39,8 @@ export async function insertServer(db: Executor, server: NewServer): Promise<Ser
     })
     .returningAll()
     .executeTakeFirstOrThrow();
+  if (server.id !== undefined) await syncIdSequence(db, 'servers');
+  return row;
 }
 
 /** Only the account's own server: another account's answers exactly like a missing one. */

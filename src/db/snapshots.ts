@@ -1,3 +1,4 @@
+import { syncIdSequence } from './dialect.ts';
 import type { Executor } from './executor.ts';
 import type { SnapshotStatus } from './schema.ts';
 
@@ -122,7 +123,8 @@ export async function insertSnapshot(db: Executor, snapshot: NewSnapshot): Promi
     })
     .returning('id')
     .executeTakeFirstOrThrow();
-  return row.id;
+  if (snapshot.id !== undefined) await syncIdSequence(db, 'snapshots');
+  return Number(row.id);
 }
 
 export async function setSnapshotProgress(db: Executor, id: number, progress: number): Promise<void> {

@@ -1,0 +1,33 @@
+import { type Kysely, PostgresAdapter, sql } from 'kysely';
+import type { Executor } from './executor.ts';
+
+/**
+ * Every difference between the two databases, in one table (no `if (sqlite)` elsewhere). Repositories ask
+ * `capabilitiesOf(db)` for the facts they need.
+ */
+export interface DialectCapabilities {
+  name: 'sqlite' | 'postgres';
+  /** Row locks that other claimers skip instead of waiting for: `FOR UPDATE SKIP LOCKED`. */
+  skipLocked: boolean;
+  /** Identity sequences that do not move when a row is inserted with an explicit id. */
+  sequencesNeedSync: boolean;
+}
+
+const SQLITE: DialectCapabilities = { name: 'sqlite', skipLocked: false, sequencesNeedSync: false };
+const POSTGRES: DialectCapabilities = { name: 'postgres', skipLocked: true, sequencesNeedSync: true };
+
+// biome-ignore lint/suspicious/noExplicitAny: works on any schema's Kysely instance or transaction
+export function capabilitiesOf(db: Kysely<any>): DialectCapabilities {
+  return db.getExecutor().adapter instanceof PostgresAdapter ? POSTGRES : SQLITE;
+}
+
+/** After an insert with an explicit id, moves the table's sequence past it so generated ids don't collide. */
+export async function syncIdSequence(
+  db: Executor,
+  table: 'servers' | 'snapshots' | 'accounts',
+): Promise<void> {
+  if (!capabilitiesOf(db).sequencesNeedSync) return;
+  await sql`select setval(pg_get_serial_sequence(${table}, 'id'), greatest((select max(id) from ${sql.table(table)}), 1))`.execute(
+    db,
+  );
+}
