@@ -9,6 +9,11 @@ export interface Config {
   databaseUrl: string | undefined;
   /** `s3://bucket/prefix` selects object storage; absent means a chunk folder in the data dir. */
   store: string | undefined;
+  /** The usual AWS_* settings for an S3-compatible store; keys are left to the SDK's credential chain. */
+  s3: { endpoint: string | undefined; region: string; forcePathStyle: boolean };
+  /** The hypervisor host a `vpsctl worker` serves; new servers default to `local`. */
+  workerHost: string | undefined;
+  databasePoolSize: number;
   logLevel: string;
   /** How long a worker's claim on a job lasts without a heartbeat. */
   jobLeaseMs: number;
@@ -38,6 +43,13 @@ export function readConfig(env: Env = process.env): Config {
     dataDir: path.resolve(env.VPS_DATA_DIR || './data'),
     databaseUrl: env.DATABASE_URL || undefined,
     store: env.VPS_STORE || undefined,
+    s3: {
+      endpoint: env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL || undefined,
+      region: env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1',
+      forcePathStyle: ['1', 'true', 'yes'].includes((env.AWS_S3_FORCE_PATH_STYLE ?? '').toLowerCase()),
+    },
+    workerHost: env.VPS_WORKER_HOST || undefined,
+    databasePoolSize: int('VPS_DATABASE_POOL_SIZE', 10, 1, 1000),
     logLevel: env.LOG_LEVEL || 'info',
     jobLeaseMs: int('VPS_JOB_LEASE_MS', 30_000, 1_000, 3_600_000),
     jobMaxAttempts: int('VPS_JOB_MAX_ATTEMPTS', 5, 1, 100),

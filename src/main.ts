@@ -8,7 +8,7 @@ import { migrateToLatest } from './db/migrate.ts';
 import { AccountService } from './domain/account-service.ts';
 import { ServerService } from './domain/server-service.ts';
 import { SnapshotService } from './domain/snapshot-service.ts';
-import { type ChunkStore, LocalChunkStore } from './engine/index.ts';
+import { type ChunkStore, LocalChunkStore, parseS3Url, S3ChunkStore } from './engine/index.ts';
 import type { HypervisorDriver } from './hypervisor/driver.ts';
 import { LocalDriver } from './hypervisor/local-driver.ts';
 import { createJobHandlers } from './jobs/handlers.ts';
@@ -52,12 +52,20 @@ export async function openServices(
   onJobQueued?: () => void,
 ): Promise<Services> {
   const paths = dataPaths(config);
-  const db = openDatabase({ databaseUrl: config.databaseUrl, sqlitePath: paths.sqlite });
+  const db = openDatabase({
+    databaseUrl: config.databaseUrl,
+    sqlitePath: paths.sqlite,
+    poolSize: config.databasePoolSize,
+  });
   const applied = await migrateToLatest(db);
   if (applied.length) logger.info({ migrations: applied }, 'database migrated');
-  if (config.store)
-    throw new Error('VPS_STORE (S3) is not supported by this build yet; unset it to use the local store');
-  const store = new LocalChunkStore(paths.chunks);
+  const store: ChunkStore = config.store
+    ? new S3ChunkStore(parseS3Url(config.store), {
+        region: config.s3.region,
+        forcePathStyle: config.s3.forcePathStyle,
+        ...(config.s3.endpoint ? { endpoint: config.s3.endpoint } : {}),
+      })
+    : new LocalChunkStore(paths.chunks);
   const hypervisor = new LocalDriver();
   const now = Date.now;
   return {
@@ -76,6 +84,36 @@ export async function openServices(
     }),
     servers: new ServerService({ db, hypervisor }),
     close: () => db.destroy(),
+  };
+}
+
+export function createWorker(
+  services: Services,
+  options: { host?: string | undefined; retryBaseMs?: number | undefined } = {},
+): Worker {
+  return new Worker({
+    db: services.db,
+    handlers: createJobHandlers(services),
+    logger: services.logger.child({ component: 'worker', ...(options.host ? { host: options.host } : {}) }),
+    leaseMs: services.config.jobLeaseMs,
+    ...(options.host === undefined ? {} : { host: options.host }),
+    ...(options.retryBaseMs === undefined ? {} : { retryBaseMs: options.retryBaseMs }),
+  });
+}
+
+/** A worker alone (no HTTP), for the jobs of the servers on one hypervisor host. */
+export async function startWorker(config: Config, host: string | undefined, logger = createLogger(config)) {
+  const services = await openServices(config, logger);
+  const worker = createWorker(services, { host });
+  worker.start();
+  logger.info({ host: host ?? 'all', owner: worker.owner }, 'worker started');
+  return {
+    services,
+    worker,
+    stop: async () => {
+      await worker.stop();
+      await services.close();
+    },
   };
 }
 
@@ -101,15 +139,7 @@ export async function startService(
   let worker: Worker | undefined;
   const services = await openServices(config, logger, () => worker?.wake());
   await options.beforeListen?.(services);
-  if (options.worker !== false) {
-    worker = new Worker({
-      db: services.db,
-      handlers: createJobHandlers(services),
-      logger: logger.child({ component: 'worker' }),
-      leaseMs: config.jobLeaseMs,
-      ...(options.retryBaseMs === undefined ? {} : { retryBaseMs: options.retryBaseMs }),
-    });
-  }
+  if (options.worker !== false) worker = createWorker(services, { retryBaseMs: options.retryBaseMs });
   const app = await buildApp(
     {
       accounts: services.accounts,

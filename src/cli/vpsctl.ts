@@ -1,12 +1,12 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { pino } from 'pino';
+import { type Logger, pino } from 'pino';
 import { type Config, readConfig } from '../config.ts';
 import { insertServer, listServers } from '../db/servers.ts';
 import { listTokens } from '../db/tokens.ts';
 import { createSparseDisk } from '../hypervisor/local-driver.ts';
-import { dataPaths, openServices, type Services, startService } from '../main.ts';
+import { dataPaths, openServices, type Services, startService, startWorker } from '../main.ts';
 import { seedDemo } from './demo.ts';
 import { parseSize } from './sizes.ts';
 
@@ -51,9 +51,14 @@ async function serve(config: Config, options: { demo?: boolean; worker: boolean 
     }
   }
   log.info({ url: running.url, worker: options.worker, dataDir: config.dataDir }, 'listening');
+  onShutdown(log, running.stop);
+}
+
+/** SIGTERM or SIGINT: stop taking work, hand running jobs back to the queue, close the database, exit. */
+function onShutdown(log: Logger, stop: () => Promise<void>): void {
   const shutdown = (signal: string) => {
-    log.info({ signal }, 'shutting down: no new requests; handing back running jobs');
-    running.stop().then(
+    log.info({ signal }, 'shutting down: no new requests or jobs; handing back running jobs');
+    stop().then(
       () => process.exit(0),
       (error) => {
         log.error({ err: error }, 'shutdown failed');
@@ -75,6 +80,19 @@ export function buildCli(): Command {
     .option('--demo', 'on an empty data dir, seed the demo account, server 12345 and a token')
     .option('--no-worker', 'run the API alone; jobs are left to `vpsctl worker` processes')
     .action((options: { demo?: boolean; worker: boolean }) => serve(readConfig(), options));
+
+  program
+    .command('worker')
+    .description('run only the job worker, for the servers on one hypervisor host')
+    .option(
+      '--host <name>',
+      'claim only jobs of servers on this host (default: VPS_WORKER_HOST, else all hosts)',
+    )
+    .action(async (options: { host?: string }) => {
+      const config = readConfig();
+      const running = await startWorker(config, options.host ?? config.workerHost);
+      onShutdown(running.services.logger, running.stop);
+    });
 
   program
     .command('migrate')
