@@ -34,13 +34,19 @@ export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
 const MIGRATION_LOCK = 736_174_221;
 
 async function migrate(db: Kysely<Database>): Promise<string[]> {
-  const migrator = new Migrator({ db, provider });
-  const known = new Set(Object.keys(migrations));
-  const applied = await migrator.getMigrations();
+  // On PostgreSQL the bookkeeping tables live in the schema the connection works in (its search_path),
+  // not wherever another schema of the same database happens to have them.
+  const schema =
+    capabilitiesOf(db).name === 'postgres'
+      ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema
+      : undefined;
+  const migrator = new Migrator({ db, provider, ...(schema ? { migrationTableSchema: schema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
-    const unknown = applied.filter((m) => !known.has(m.name));
-    const hint = unknown.length ? ' (the database was migrated by a newer release)' : '';
+    const known = new Set(Object.keys(migrations));
+    const applied = await migrator.getMigrations().catch(() => []);
+    const newer = applied.some((m) => !known.has(m.name));
+    const hint = newer ? ' (the database was migrated by a newer release; upgrade this one)' : '';
     throw new MigrationFailed(
       `database migration failed${hint}: ${(error as Error).message ?? String(error)}`,
     );
