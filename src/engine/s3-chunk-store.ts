@@ -31,6 +31,8 @@ export function parseS3Url(url: string): S3Location {
 /** Blobs above this go up in parts, so one slow or failed request never resends a whole large object. */
 const MULTIPART_THRESHOLD = 16 * 1024 * 1024;
 const PART_SIZE = 8 * 1024 * 1024;
+/** User metadata (x-amz-meta-…) holding a chunk's byte length. */
+const LENGTH_META = 'chunk-length';
 
 function statusOf(error: unknown): number | undefined {
   return (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
@@ -85,9 +87,11 @@ export class S3ChunkStore implements ChunkStore {
   }
 
   private async putAbsent(key: string, blob: Buffer): Promise<boolean> {
-    if (await this.exists(key)) return false;
+    const found = await this.headChunk(key);
+    if (found === 'complete') return false;
     try {
-      await this.upload(key, blob, true);
+      // Garbage under the key (see headChunk) is replaced; otherwise the put is conditional.
+      await this.upload(key, blob, found === 'absent', { [LENGTH_META]: String(blob.length) });
       return true;
     } catch (error) {
       // 412: someone stored it between our check and our put, which is what the condition is for.
@@ -96,15 +100,28 @@ export class S3ChunkStore implements ChunkStore {
     }
   }
 
-  private async upload(key: string, body: Buffer, ifAbsent: boolean): Promise<void> {
+  private async upload(
+    key: string,
+    body: Buffer,
+    ifAbsent: boolean,
+    Metadata: Record<string, string> = {},
+  ): Promise<void> {
     const Bucket = this.location.bucket;
     if (body.length <= MULTIPART_THRESHOLD) {
       await this.client.send(
-        new PutObjectCommand({ Bucket, Key: key, Body: body, ...(ifAbsent ? { IfNoneMatch: '*' } : {}) }),
+        new PutObjectCommand({
+          Bucket,
+          Key: key,
+          Body: body,
+          Metadata,
+          ...(ifAbsent ? { IfNoneMatch: '*' } : {}),
+        }),
       );
       return;
     }
-    const { UploadId } = await this.client.send(new CreateMultipartUploadCommand({ Bucket, Key: key }));
+    const { UploadId } = await this.client.send(
+      new CreateMultipartUploadCommand({ Bucket, Key: key, Metadata }),
+    );
     try {
       const parts: { ETag: string | undefined; PartNumber: number }[] = [];
       for (let offset = 0, PartNumber = 1; offset < body.length; offset += PART_SIZE, PartNumber++) {
@@ -134,12 +151,17 @@ export class S3ChunkStore implements ChunkStore {
     }
   }
 
-  private async exists(key: string): Promise<boolean> {
+  /**
+   * Whether a whole chunk is stored under the key. A chunk's length travels in its metadata, which S3
+   * publishes together with the body; an object whose length disagrees is what a server that writes
+   * objects in place (as some S3 emulators do) leaves after an interrupted upload, and does not count.
+   */
+  private async headChunk(key: string): Promise<'complete' | 'absent' | 'incomplete'> {
     try {
-      await this.client.send(new HeadObjectCommand({ Bucket: this.location.bucket, Key: key }));
-      return true;
+      const head = await this.client.send(new HeadObjectCommand({ Bucket: this.location.bucket, Key: key }));
+      return head.Metadata?.[LENGTH_META] === String(head.ContentLength) ? 'complete' : 'incomplete';
     } catch (error) {
-      if (isNotFound(error)) return false;
+      if (isNotFound(error)) return 'absent';
       throw error;
     }
   }
@@ -162,7 +184,7 @@ export class S3ChunkStore implements ChunkStore {
   }
 
   async hasChunk(namespace: string, digest: string): Promise<boolean> {
-    return this.exists(this.chunkKey(namespace, digest));
+    return (await this.headChunk(this.chunkKey(namespace, digest))) === 'complete';
   }
 
   async deleteChunk(namespace: string, digest: string): Promise<void> {

@@ -33,14 +33,21 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function freshStore(): Promise<S3ChunkStore> {
-  const bucket = `contract-${++buckets}`;
-  const config = {
+let lastBucket = '';
+
+function clientConfig() {
+  return {
     endpoint,
     region: 'us-east-1',
     forcePathStyle: true,
     credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
   };
+}
+
+async function freshStore(): Promise<S3ChunkStore> {
+  const bucket = `contract-${++buckets}`;
+  lastBucket = bucket;
+  const config = clientConfig();
   const { S3Client, CreateBucketCommand } = await import('@aws-sdk/client-s3');
   const admin = new S3Client(config);
   await admin.send(new CreateBucketCommand({ Bucket: bucket }));
@@ -61,6 +68,28 @@ describe('S3ChunkStore beyond the contract', () => {
     expect(await store.putChunk('big', digest, blob)).toBe(true);
     expect((await store.getChunk('big', digest)).equals(blob)).toBe(true);
     expect(await store.removeLeftovers('big')).toBe(0);
+    store.destroy();
+  });
+
+  it('an object an interrupted upload left under a chunk key is not taken for the chunk', async () => {
+    const store = await freshStore();
+    const blob = randomBytes(100_000);
+    const digest = createHash('sha256').update(blob).digest('hex');
+    // What s3rver (which writes objects in place) keeps of an upload whose client was killed.
+    const { S3Client, PutObjectCommand } = await import('@aws-sdk/client-s3');
+    const raw = new S3Client(clientConfig());
+    await raw.send(
+      new PutObjectCommand({
+        Bucket: lastBucket,
+        Key: `snapshots/v1/ns/chunks/${digest}`,
+        Body: blob.subarray(0, 10),
+      }),
+    );
+    raw.destroy();
+    expect(await store.hasChunk('ns', digest)).toBe(false);
+    expect(await store.putChunk('ns', digest, blob)).toBe(true);
+    expect(await store.hasChunk('ns', digest)).toBe(true);
+    expect((await store.getChunk('ns', digest)).equals(blob)).toBe(true);
     store.destroy();
   });
 
