@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import type { AccountService } from '../domain/account-service.ts';
+import { errors } from '../domain/errors.ts';
 import type { ServerService } from '../domain/server-service.ts';
 import type { SnapshotService } from '../domain/snapshot-service.ts';
 import { authenticate } from './auth.ts';
@@ -33,6 +34,13 @@ export async function buildApp(deps: AppDeps, options: AppOptions): Promise<Fast
     bodyLimit: options.bodyLimitBytes,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     requestIdHeader: 'x-request-id',
+    // Errors Fastify raises before routing (a bad percent-escape, an overlong id) get the same JSON body.
+    frameworkErrors: (error, _request, reply) => {
+      const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 400;
+      (reply as FastifyReply)
+        .status(status)
+        .send({ detail: `The URL is not valid: ${error.message}`, code: 'bad_url' });
+    },
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
@@ -43,11 +51,19 @@ export async function buildApp(deps: AppDeps, options: AppOptions): Promise<Fast
   installErrorHandler(app);
 
   // The page's examples send Content-Type: application/json on every call, also with no body at all.
+  // JSON is UTF-8: bytes that are not are refused rather than stored as replacement characters.
   const parseJson = app.getDefaultJsonParser('error', 'error');
-  app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    if (typeof body === 'string' && body.trim() === '') return done(null, undefined);
-    parseJson(request, String(body), done);
+  const utf8 = new TextDecoder('utf-8', { fatal: true });
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    let text: string;
+    try {
+      text = utf8.decode(body as Buffer);
+    } catch {
+      return done(errors.malformedJson('it is not UTF-8 text.'), undefined);
+    }
+    if (text.trim() === '') return done(null, undefined);
+    parseJson(request, text, done);
   });
 
   app.addHook('onSend', async (request, reply) => {
