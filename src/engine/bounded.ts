@@ -1,3 +1,5 @@
+import { allocShared } from './digest-pool.ts';
+
 /**
  * Runs fn(0..count-1) with at most `concurrency` calls in flight. Stops starting new calls after the first
  * failure, waits for the ones in flight (so no write races past the caller's error handling), then throws it.
@@ -25,14 +27,17 @@ export async function forEachBounded(
   if (failure) throw failure.error;
 }
 
-/** A fixed set of reusable buffers, so memory stays bounded by concurrency × size whatever the disk size. */
+/**
+ * A fixed set of reusable buffers, so memory stays bounded by concurrency × size whatever the disk size.
+ * They live in SharedArrayBuffers so the digest workers can hash them in place.
+ */
 export class BufferPool {
   private readonly free: Buffer[] = [];
 
   constructor(private readonly size: number) {}
 
   take(): Buffer {
-    return this.free.pop() ?? Buffer.allocUnsafe(this.size);
+    return this.free.pop() ?? allocShared(this.size);
   }
 
   give(buffer: Buffer): void {

@@ -1,5 +1,7 @@
 import { createHash, webcrypto } from 'node:crypto';
-import { compress, decompress } from '@mongodb-js/zstd';
+import { createRequire } from 'node:module';
+import { compress as compressDefaultLevel, decompress } from '@mongodb-js/zstd';
+import { sharedDigest } from './digest-pool.ts';
 import { ChunkCorrupt } from './errors.ts';
 
 /**
@@ -10,8 +12,35 @@ const RAW = 0;
 const ZSTD = 1;
 const ZSTD_LEVEL = 1;
 
-/** The digest names the chunk's uncompressed bytes. WebCrypto hashes on libuv's pool, off the event loop. */
+/**
+ * The package's `compress` wrapper drops its level argument (the native default, 3, is used), so the
+ * native binding is called directly to get the level this codec is meant to use. Both write standard zstd
+ * frames that `decompress` reads, so chunks stored either way stay readable.
+ */
+type Compress = (data: Buffer, level?: number) => Promise<Buffer>;
+const compressAtLevel: Compress = (() => {
+  try {
+    const native = createRequire(import.meta.url)('@mongodb-js/zstd/bindings.js') as { compress?: unknown };
+    if (typeof native.compress === 'function') return native.compress as Compress;
+  } catch {
+    // fall through to the wrapper
+  }
+  return compressDefaultLevel;
+})();
+
+/**
+ * The digest names the chunk's uncompressed bytes, and is always computed off the event loop: bytes in a
+ * SharedArrayBuffer (the engine's own read buffers) are hashed in place by worker threads, anything else
+ * by WebCrypto on libuv's pool.
+ */
 export async function digestOf(data: Uint8Array): Promise<string> {
+  if (data.buffer instanceof SharedArrayBuffer) {
+    try {
+      return await sharedDigest(data);
+    } catch {
+      // A worker that could not start or died: the same digest, computed the other way.
+    }
+  }
   const hash = await webcrypto.subtle.digest('SHA-256', data);
   return Buffer.from(hash).toString('hex');
 }
@@ -30,7 +59,7 @@ export function isAllZero(data: Buffer): boolean {
 
 /** Encodes a chunk for the store (compression runs on libuv's pool, so both cores work at once). */
 export async function encodeChunk(data: Buffer): Promise<Buffer> {
-  const packed = await compress(data, ZSTD_LEVEL);
+  const packed = await compressAtLevel(data, ZSTD_LEVEL);
   if (packed.length + 1 < data.length) return Buffer.concat([Buffer.of(ZSTD), packed]);
   return Buffer.concat([Buffer.of(RAW), data]);
 }

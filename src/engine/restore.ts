@@ -92,7 +92,9 @@ export async function restoreDisk(options: RestoreOptions): Promise<RestoreResul
           throw new Error(`chunk ${index} has ${content.length} bytes, expected ${length}`);
         throwIfAborted(signal, 'restore');
         await ensureSized();
-        await writeFully(disk, content, position);
+        // A fresh target is all holes already: its zero blocks stay holes, as they were on the source.
+        if (fresh) await writeNonZeroRuns(disk, content, position);
+        else await writeFully(disk, content, position);
         chunksWritten++;
         bytesWritten += length;
       }
@@ -131,5 +133,41 @@ async function writeFully(
   while (offset < data.length) {
     const { bytesWritten } = await handle.write(data, offset, data.length - offset, position + offset);
     offset += bytesWritten;
+  }
+}
+
+const BLOCK = 4096;
+/** Zero runs shorter than this are written anyway: a few KiB of zeros cost less than another syscall. */
+const MIN_HOLE = 64 * 1024;
+const zeroBlock = Buffer.alloc(BLOCK);
+
+function isZeroBlock(data: Buffer, start: number, end: number): boolean {
+  return data.compare(zeroBlock, 0, end - start, start, end) === 0;
+}
+
+/** Writes `data` at `position` except its all-zero runs of at least MIN_HOLE bytes (block-aligned). */
+async function writeNonZeroRuns(
+  handle: Awaited<ReturnType<typeof open>>,
+  data: Buffer,
+  position: number,
+): Promise<void> {
+  let runStart = -1; // start of the data run being collected
+  let zeroStart = -1; // start of the zero blocks trailing it
+  for (let at = 0; at < data.length; at += BLOCK) {
+    const end = Math.min(at + BLOCK, data.length);
+    if (isZeroBlock(data, at, end)) {
+      if (zeroStart < 0) zeroStart = at;
+      continue;
+    }
+    if (runStart >= 0 && zeroStart >= 0 && at - zeroStart >= MIN_HOLE) {
+      await writeFully(handle, data.subarray(runStart, zeroStart), position + runStart);
+      runStart = -1;
+    }
+    if (runStart < 0) runStart = at;
+    zeroStart = -1;
+  }
+  if (runStart >= 0) {
+    const end = zeroStart >= 0 ? zeroStart : data.length;
+    await writeFully(handle, data.subarray(runStart, end), position + runStart);
   }
 }
