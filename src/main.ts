@@ -49,7 +49,8 @@ export function createLogger(config: Config, destination: 'stdout' | 'stderr' = 
 export async function openServices(
   config: Config,
   logger: Logger,
-  onJobQueued?: () => void,
+  /** The in-process worker, if any, to wake for new jobs and to stop a deleted snapshot's capture at once. */
+  localWorker?: () => Worker | undefined,
 ): Promise<Services> {
   const paths = dataPaths(config);
   const db = openDatabase({
@@ -80,7 +81,8 @@ export async function openServices(
       db,
       now,
       maxAttempts: config.jobMaxAttempts,
-      onJobQueued: () => onJobQueued?.(),
+      onJobQueued: () => localWorker?.()?.wake(),
+      onSnapshotDeleted: (id) => localWorker?.()?.cancelSnapshotJobs(id),
     }),
     servers: new ServerService({ db, hypervisor }),
     close: () => db.destroy(),
@@ -137,7 +139,7 @@ export async function startService(
 ): Promise<RunningService> {
   const logger = options.logger ?? createLogger(config);
   let worker: Worker | undefined;
-  const services = await openServices(config, logger, () => worker?.wake());
+  const services = await openServices(config, logger, () => worker);
   await options.beforeListen?.(services);
   if (options.worker !== false) worker = createWorker(services, { retryBaseMs: options.retryBaseMs });
   const app = await buildApp(

@@ -1,9 +1,9 @@
-import { stat } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { type Logger, pino } from 'pino';
 import { type Config, readConfig } from '../config.ts';
-import { insertServer, listServers } from '../db/servers.ts';
+import { findServerById, insertServer, listServers } from '../db/servers.ts';
 import { listTokens } from '../db/tokens.ts';
 import { createSparseDisk } from '../hypervisor/local-driver.ts';
 import { dataPaths, openServices, type Services, startService, startWorker } from '../main.ts';
@@ -169,6 +169,9 @@ export function buildCli(): Command {
           if (Boolean(options.disk) === Boolean(options.diskSize))
             throw new Error('give exactly one of --disk or --disk-size');
           const accountId = await s.accounts.accountId(options.account);
+          if (options.id !== undefined && (await findServerById(s.db, options.id))) {
+            throw new Error(`server id ${options.id} is already taken`);
+          }
           let diskPath: string;
           let size: number;
           if (options.disk) {
@@ -182,6 +185,7 @@ export function buildCli(): Command {
             diskPath = path.join(dataPaths(s.config).disks, name);
             await createSparseDisk(diskPath, size);
           }
+          const made = !options.disk;
           const row = await insertServer(s.db, {
             ...(options.id === undefined ? {} : { id: options.id }),
             accountId,
@@ -190,6 +194,10 @@ export function buildCli(): Command {
             diskPath,
             diskSizeBytes: size,
             now: s.now(),
+          }).catch(async (error: unknown) => {
+            // A refused registration leaves nothing behind, not even the disk it made for the server.
+            if (made) await rm(diskPath, { force: true });
+            throw error;
           });
           process.stdout.write(`${row.id}\n`);
         }),

@@ -19,6 +19,8 @@ export interface SnapshotServiceDeps {
   maxAttempts: number;
   /** Called after a job is committed, so an in-process worker can pick it up without waiting to poll. */
   onJobQueued?: () => void;
+  /** Called after a delete is committed, so an in-process worker can stop that snapshot's capture at once. */
+  onSnapshotDeleted?: (snapshotId: number) => void;
 }
 
 export interface CreateSnapshotInput {
@@ -124,6 +126,7 @@ export class SnapshotService {
         now: at,
       });
     });
+    this.deps.onSnapshotDeleted?.(id);
     this.deps.onJobQueued?.();
   }
 }

@@ -18,6 +18,7 @@ import {
   sweepNamespace,
 } from '../engine/index.ts';
 import type { HypervisorDriver } from '../hypervisor/driver.ts';
+import { customerReason } from './customer-reason.ts';
 import type { JobContext, JobHandlers } from './types.ts';
 
 export interface HandlerDeps {
@@ -76,11 +77,17 @@ export function createJobHandlers(deps: HandlerDeps): JobHandlers {
           signal,
           onProgress: progressWriter(context, (p) => setSnapshotProgress(db, job.snapshot_id, p)),
         });
+        // Deleted while the last chunks went in: the delete job queued behind this one removes it all.
+        if (signal.aborted) throw signal.reason;
+        // An earlier attempt died or was handed back: what it stored that this one did not reuse is swept now,
+        // while this job still holds the server's turn.
+        if (job.attempts > 1) await sweepNamespace(store, namespace);
         await completeSnapshot(db, job.snapshot_id, sizeMbOf(result.manifest.dataBytes), now());
         deps.onBytes?.('captured', result.manifest.imageSize);
       },
-      async giveUp(job, reason) {
-        await failSnapshot(db, job.snapshot_id, `The snapshot could not be taken: ${reason}`, now());
+      async giveUp(job, error) {
+        const reason = `The snapshot could not be taken: ${customerReason(error)}.`;
+        await failSnapshot(db, job.snapshot_id, reason, now());
         // What the failed attempts stored belongs to no snapshot; this job still holds the server's turn.
         // A manifest a last attempt may have written goes too, so a failed snapshot holds nothing.
         const namespace = storeNamespace(job.server_id);

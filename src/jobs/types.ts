@@ -15,7 +15,7 @@ export interface JobContext {
  */
 export interface JobHandler {
   run(context: JobContext): Promise<void>;
-  giveUp(job: JobRow, reason: string): Promise<void>;
+  giveUp(job: JobRow, error: unknown): Promise<void>;
 }
 
 export type JobHandlers = Record<JobType, JobHandler>;

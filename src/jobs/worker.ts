@@ -10,6 +10,7 @@ import {
   listRunningJobOwners,
 } from '../db/jobs.ts';
 import { backoffMs } from './backoff.ts';
+import { WorkerDied } from './customer-reason.ts';
 import type { JobHandlers } from './types.ts';
 
 export interface WorkerOptions {
@@ -51,7 +52,10 @@ function describe(error: unknown): string {
  */
 export class Worker {
   readonly owner = `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
-  private readonly running = new Map<number, { controller: AbortController; done: Promise<void> }>();
+  private readonly running = new Map<
+    number,
+    { job: JobRow; controller: AbortController; done: Promise<void> }
+  >();
   private stopping = false;
   private loop: Promise<void> | undefined;
   private wakeUp: (() => void) | undefined;
@@ -94,6 +98,14 @@ export class Worker {
     for (const { controller } of this.running.values()) controller.abort(new ShuttingDown('worker stopping'));
     await this.loop;
     await Promise.all([...this.running.values()].map((r) => r.done));
+  }
+
+  /** Aborts this process's running jobs for a snapshot at once (the database flag reaches other processes). */
+  cancelSnapshotJobs(snapshotId: number): void {
+    for (const { job, controller } of this.running.values()) {
+      if (job.snapshot_id === snapshotId && job.type === 'capture')
+        controller.abort(new Cancelled('cancelled'));
+    }
   }
 
   get activeJobs(): number {
@@ -139,13 +151,13 @@ export class Worker {
         this.running.delete(job.id);
         this.wake();
       });
-    this.running.set(job.id, { controller, done });
+    this.running.set(job.id, { job, controller, done });
   }
 
   /** Records the final failure; if even that fails, the job is still marked failed and the error logged. */
-  private async giveUp(job: JobRow, reason: string): Promise<void> {
+  private async giveUp(job: JobRow, error: unknown): Promise<void> {
     try {
-      await this.options.handlers[job.type].giveUp(job, reason);
+      await this.options.handlers[job.type].giveUp(job, error);
     } catch (error) {
       this.options.logger.error({ err: error, jobId: job.id }, 'recording a job failure failed');
     }
@@ -161,7 +173,7 @@ export class Worker {
     if (job.attempts > job.max_attempts) {
       // Its last attempt died with its worker: nothing is left to try.
       log.error('job exhausted its attempts in crashed workers; giving up');
-      await this.giveUp(job, job.last_error ?? 'the worker running it stopped unexpectedly');
+      await this.giveUp(job, new WorkerDied(job.last_error ?? 'the worker running it stopped unexpectedly'));
       await finishJob(db, { ...ref, now: this.now() }, { status: 'failed', error: 'attempts exhausted' });
       return;
     }
@@ -175,7 +187,8 @@ export class Worker {
           })
           .catch((error) => log.warn({ err: error }, 'heartbeat failed'));
       },
-      Math.max(200, Math.floor(leaseMs / 3)),
+      // Also how soon a cancel from another process is seen: at least every second, whatever the lease.
+      Math.max(200, Math.min(1000, Math.floor(leaseMs / 3))),
     );
 
     const started = this.now();
@@ -212,7 +225,7 @@ export class Worker {
         );
         log.warn({ err: reason, retryInMs: delay }, 'job failed; will retry');
       } else {
-        await this.giveUp(job, describe(reason));
+        await this.giveUp(job, reason);
         await finishJob(db, { ...ref, now }, { status: 'failed', error: describe(reason) });
         log.error({ err: reason }, 'job failed for the last time');
       }
