@@ -470,12 +470,22 @@ interface Row {
 const fmt = (n: number, digits = 0) =>
   n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
+/** A Markdown table with its columns padded, as the project's formatter (biome) lays tables out. */
+function markdownTable(header: string[], right: boolean[], rows: string[][]): string {
+  const width = (text: string) => [...text].length;
+  const widths = header.map((h, i) => Math.max(3, width(h), ...rows.map((r) => width(r[i] ?? ''))));
+  const pad = (text: string, i: number) => {
+    const fill = ' '.repeat(widths[i]! - width(text));
+    return right[i] ? fill + text : text + fill;
+  };
+  const line = (cells: string[]) => `| ${cells.map(pad).join(' | ')} |`;
+  const rule = widths.map((w, i) => (right[i] ? `${'-'.repeat(w - 1)}:` : '-'.repeat(w)));
+  return [line(header), `| ${rule.join(' | ')} |`, ...rows.map(line)].join('\n');
+}
+
 function table(rows: Row[]): { text: string; failures: string[] } {
   const failures: string[] = [];
-  const lines = [
-    '| Case | Requests/s | p50 (ms) | p99 (ms) | Server CPU/request | Server CPU busy | Ratio to ceiling (req/s) | Ratio to ceiling (CPU/request) | Targets |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
-  ];
+  const cells: string[][] = [];
   for (const row of rows) {
     const ratio = row.ceilingRps ? row.m.rps / row.ceilingRps : undefined;
     const verdicts: string[] = [];
@@ -489,16 +499,32 @@ function table(rows: Row[]): { text: string; failures: string[] } {
       verdicts.push(`${ok ? 'PASS' : 'FAIL'} p99<20`);
       if (!ok) failures.push(`${row.name}: p99 ${fmt(row.m.p99, 1)} ms (target <20 ms)`);
     }
-    const ratioCell = ratio === undefined ? '–' : `${fmt(ratio * 100)}% of ${row.ceiling}`;
     const cpu = row.m.cpuUsPerRequest;
-    const cpuRatio = cpu && row.ceilingCpuUs ? `${fmt((row.ceilingCpuUs / cpu) * 100)}%` : '–';
-    const cpuCell = cpu === undefined ? '–' : `${fmt(cpu)} µs`;
-    const busyCell = row.m.cpuBusy === undefined ? '–' : `${fmt(row.m.cpuBusy)}%`;
-    lines.push(
-      `| ${row.name} | ${fmt(row.m.rps)} | ${fmt(row.m.p50, 1)} | ${fmt(row.m.p99, 1)} | ${cpuCell} | ${busyCell} | ${ratioCell} | ${cpuRatio} | ${verdicts.join(', ') || '–'} |`,
-    );
+    cells.push([
+      row.name,
+      fmt(row.m.rps),
+      fmt(row.m.p50, 1),
+      fmt(row.m.p99, 1),
+      cpu === undefined ? '–' : `${fmt(cpu)} µs`,
+      row.m.cpuBusy === undefined ? '–' : `${fmt(row.m.cpuBusy)}%`,
+      ratio === undefined ? '–' : `${fmt(ratio * 100)}% of ${row.ceiling}`,
+      cpu && row.ceilingCpuUs ? `${fmt((row.ceilingCpuUs / cpu) * 100)}%` : '–',
+      verdicts.join(', ') || '–',
+    ]);
   }
-  return { text: lines.join('\n'), failures };
+  const header = [
+    'Case',
+    'Requests/s',
+    'p50 (ms)',
+    'p99 (ms)',
+    'Server CPU/request',
+    'Server CPU busy',
+    'Ratio to ceiling (req/s)',
+    'Ratio to ceiling (CPU/request)',
+    'Targets',
+  ];
+  const right = [false, true, true, true, true, true, true, true, false];
+  return { text: markdownTable(header, right, cells), failures };
 }
 
 // ---------------------------------------------------------------------------------------------------------
