@@ -3,10 +3,22 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import SqliteDatabase from 'better-sqlite3';
+import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { Db } from '../../src/db/connection.ts';
 import { writeDisk } from '../helpers/disk-images.ts';
-import { type ChildService, call, ROOT, startChild, tempDir, VPSCTL } from '../helpers/service.ts';
+import {
+  type ChildService,
+  call,
+  databaseEnv,
+  dropDatabase,
+  openTestDatabase,
+  ROOT,
+  startChild,
+  TEST_DB,
+  tempDir,
+  VPSCTL,
+} from '../helpers/service.ts';
 
 const run = promisify(execFile);
 const MiB = 1024 * 1024;
@@ -19,7 +31,12 @@ afterEach(async () => {
   for (const child of children.splice(0)) {
     if (child.process.exitCode === null && child.process.signalCode === null) await child.kill9();
   }
-  await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+  await Promise.all(
+    dirs.splice(0).map(async (dir) => {
+      await dropDatabase(dir);
+      await rm(dir, { recursive: true, force: true });
+    }),
+  );
 });
 
 async function freshDir(): Promise<string> {
@@ -45,7 +62,7 @@ async function cli(dataDir: string, ...args: string[]): Promise<CliResult> {
   try {
     const { stdout, stderr } = await run(process.execPath, [VPSCTL, ...args], {
       cwd: ROOT,
-      env: { ...process.env, VPS_DATA_DIR: dataDir, LOG_LEVEL: 'info' },
+      env: { ...process.env, VPS_DATA_DIR: dataDir, LOG_LEVEL: 'info', ...(await databaseEnv(dataDir)) },
     });
     return { code: 0, stdout, stderr };
   } catch (error) {
@@ -74,17 +91,31 @@ async function fails(dataDir: string, message: RegExp, ...args: string[]): Promi
   return result;
 }
 
-function withDb<T>(dataDir: string, read: (db: SqliteDatabase.Database) => T): T {
-  const db = new SqliteDatabase(path.join(dataDir, 'vps.db'), { readonly: true, fileMustExist: true });
+/** Looks into the data dir's database from outside, read-only, in the dialect of this run. */
+async function withDb<T>(dataDir: string, read: (db: Db) => Promise<T>): Promise<T> {
+  const db = await openTestDatabase(dataDir, { readOnly: true });
   try {
-    return read(db);
+    return await read(db);
   } finally {
-    db.close();
+    await db.destroy();
   }
 }
 
-function count(dataDir: string, table: string): number {
-  return withDb(dataDir, (db) => (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n);
+async function count(dataDir: string, table: string): Promise<number> {
+  return withDb(dataDir, async (db) => {
+    const { rows } = await sql<{ n: number }>`SELECT count(*) AS n FROM ${sql.table(table)}`.execute(db);
+    return rows[0]!.n;
+  });
+}
+
+/** Every table of the database: SQLite's from sqlite_master, PostgreSQL's in the data dir's schema. */
+async function tableNames(db: Db): Promise<string[]> {
+  const { rows } =
+    TEST_DB === 'sqlite'
+      ? await sql<{ name: string }>`SELECT name FROM sqlite_master WHERE type = 'table'`.execute(db)
+      : await sql<{ name: string }>`SELECT table_name AS name FROM information_schema.tables
+          WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`.execute(db);
+  return rows.map((t) => t.name);
 }
 
 describe('accounts and tokens', () => {
@@ -109,23 +140,24 @@ describe('accounts and tokens', () => {
     expect(token2).not.toBe(token);
 
     // The database holds the SHA-256 of each token, and the token itself nowhere, in no column of no table.
-    const { cells, hashes } = withDb(dataDir, (db) => {
-      const tables = (
-        db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]
-      ).map((t) => t.name);
+    const { tables, cells, hashes } = await withDb(dataDir, async (db) => {
+      const tables = await tableNames(db);
       const cells: string[] = [];
       for (const table of tables) {
-        for (const row of db.prepare(`SELECT * FROM "${table}"`).all() as Record<string, unknown>[]) {
+        const { rows } = await sql<Record<string, unknown>>`SELECT * FROM ${sql.table(table)}`.execute(db);
+        for (const row of rows) {
           for (const value of Object.values(row)) {
             cells.push(Buffer.isBuffer(value) ? value.toString('latin1') : String(value));
           }
         }
       }
-      const hashes = (
-        db.prepare('SELECT token_hash FROM api_tokens ORDER BY id').all() as { token_hash: string }[]
-      ).map((r) => r.token_hash);
-      return { cells, hashes };
+      const hashes = (await db.selectFrom('api_tokens').select('token_hash').orderBy('id').execute()).map(
+        (r) => r.token_hash,
+      );
+      return { tables, cells, hashes };
     });
+    // The search covered the tables that hold tokens and accounts, so it is not vacuous.
+    expect(tables).toEqual(expect.arrayContaining(['accounts', 'api_tokens']));
     const secret = (t: string) => t.slice('vps_'.length);
     for (const cell of cells) {
       for (const t of [token, token2]) {
@@ -135,12 +167,18 @@ describe('accounts and tokens', () => {
     }
     const sha = (t: string) => createHash('sha256').update(t).digest('hex');
     expect(hashes.sort()).toEqual([sha(token), sha(token2)].sort());
-    // Nor in the raw bytes of the database files (free pages, WAL).
-    for (const name of await readdir(dataDir)) {
-      if (!name.startsWith('vps.db')) continue;
-      const bytes = await readFile(path.join(dataDir, name));
-      expect(bytes.includes(Buffer.from(token)), name).toBe(false);
-      expect(bytes.includes(Buffer.from(secret(token))), name).toBe(false);
+    const files = (await readdir(dataDir)).filter((name) => name.startsWith('vps.db'));
+    if (TEST_DB === 'sqlite') {
+      // Nor in the raw bytes of the database files (free pages, WAL).
+      expect(files).toContain('vps.db');
+      for (const name of files) {
+        const bytes = await readFile(path.join(dataDir, name));
+        expect(bytes.includes(Buffer.from(token)), name).toBe(false);
+        expect(bytes.includes(Buffer.from(secret(token))), name).toBe(false);
+      }
+    } else {
+      // The CLI wrote to PostgreSQL, not to a SQLite file of its own.
+      expect(files).toEqual([]);
     }
 
     const service = await serve(dataDir);
@@ -192,8 +230,12 @@ describe('servers', () => {
     expect(info.size).toBe(64 * MiB);
     expect(info.blocks * 512, 'the new disk is sparse').toBeLessThan(MiB);
 
-    const rows = withDb(dataDir, (db) =>
-      db.prepare('SELECT id, name, status, disk_path, disk_size_bytes FROM servers ORDER BY id').all(),
+    const rows = await withDb(dataDir, (db) =>
+      db
+        .selectFrom('servers')
+        .select(['id', 'name', 'status', 'disk_path', 'disk_size_bytes'])
+        .orderBy('id')
+        .execute(),
     );
     // The two were made at once, so either may have got its id first.
     const byId = <T extends { id: number }>(list: T[]) => [...list].sort((a, b) => a.id - b.id);
@@ -260,7 +302,7 @@ describe('servers', () => {
         path.join(dataDir, 'missing.img'),
       ),
     ]);
-    expect(count(dataDir, 'servers')).toBe(2);
+    expect(await count(dataDir, 'servers')).toBe(2);
 
     const listed = (await ok(dataDir, 'servers', 'list')).trim().split('\n');
     expect(listed).toHaveLength(2);
@@ -294,15 +336,11 @@ describe('servers', () => {
   it('migrate brings a fresh data dir up to date, and again is a no-op', async () => {
     const dataDir = await freshDir();
     expect(await ok(dataDir, 'migrate')).toBe('database is up to date\n');
-    const tables = withDb(dataDir, (db) =>
-      (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map(
-        (t) => t.name,
-      ),
-    );
+    const tables = await withDb(dataDir, tableNames);
     expect(tables).toEqual(
       expect.arrayContaining(['accounts', 'api_tokens', 'servers', 'snapshots', 'jobs']),
     );
-    expect(count(dataDir, 'accounts')).toBe(0);
+    expect(await count(dataDir, 'accounts')).toBe(0);
   });
 });
 
@@ -331,10 +369,10 @@ describe('serve', () => {
     expect(listAgain.status).toBe(200);
     expect(listAgain.body.count).toBe(2);
     expect(await again.stop()).toBe(0);
-    expect(count(dataDir, 'accounts')).toBe(1);
-    expect(count(dataDir, 'api_tokens')).toBe(1);
-    expect(count(dataDir, 'servers')).toBe(1);
-    expect(count(dataDir, 'snapshots')).toBe(2);
+    expect(await count(dataDir, 'accounts')).toBe(1);
+    expect(await count(dataDir, 'api_tokens')).toBe(1);
+    expect(await count(dataDir, 'servers')).toBe(1);
+    expect(await count(dataDir, 'snapshots')).toBe(2);
   });
 
   it('plain serve seeds nothing', async () => {
@@ -344,10 +382,10 @@ describe('serve', () => {
     expect(service.output()).not.toMatch(/demo/i);
     expect((await call(service.url, null, 'GET', '/api/v1/snapshots/')).status).toBe(401);
     expect(await service.stop()).toBe(0);
-    expect(count(dataDir, 'accounts')).toBe(0);
-    expect(count(dataDir, 'api_tokens')).toBe(0);
-    expect(count(dataDir, 'servers')).toBe(0);
-    expect(count(dataDir, 'snapshots')).toBe(0);
+    expect(await count(dataDir, 'accounts')).toBe(0);
+    expect(await count(dataDir, 'api_tokens')).toBe(0);
+    expect(await count(dataDir, 'servers')).toBe(0);
+    expect(await count(dataDir, 'snapshots')).toBe(0);
     expect(await readdir(dataDir)).not.toContain('disks');
   });
 

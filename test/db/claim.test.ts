@@ -1,8 +1,8 @@
 import { rm } from 'node:fs/promises';
-import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { insertAccount } from '../../src/db/accounts.ts';
-import { type Db, openDatabase } from '../../src/db/connection.ts';
+import type { Db } from '../../src/db/connection.ts';
+import { capabilitiesOf } from '../../src/db/dialect.ts';
 import {
   cancelJobs,
   claimNextJob,
@@ -15,10 +15,9 @@ import {
 import { migrateToLatest } from '../../src/db/migrate.ts';
 import type { JobType } from '../../src/db/schema.ts';
 import { insertServer } from '../../src/db/servers.ts';
-import { tempDir } from '../helpers/service.ts';
+import { dropDatabase, openTestDatabase, TEST_DB, tempDir } from '../helpers/service.ts';
 
 let dir: string;
-let sqlitePath: string;
 let db: Db;
 const extra: Db[] = [];
 let accountId: number;
@@ -26,9 +25,10 @@ const T0 = 1_700_000_000_000;
 const LEASE = 30_000;
 
 beforeEach(async () => {
+  // The database of this run: a SQLite file in the temp dir, or a fresh PostgreSQL schema for it.
   dir = await tempDir('vps-claim-');
-  sqlitePath = path.join(dir, 'vps.db');
-  db = openDatabase({ databaseUrl: undefined, sqlitePath });
+  db = await openTestDatabase(dir);
+  expect(capabilitiesOf(db).name).toBe(TEST_DB);
   expect(await migrateToLatest(db)).toContain('001-initial');
   accountId = (await insertAccount(db, 'acme', T0)).id;
 });
@@ -36,12 +36,13 @@ beforeEach(async () => {
 afterEach(async () => {
   await Promise.all(extra.splice(0).map((d) => d.destroy()));
   await db.destroy();
+  await dropDatabase(dir);
   await rm(dir, { recursive: true, force: true });
 });
 
-/** Another connection to the same file, as a second worker process would have. */
-function connection(): Db {
-  const other = openDatabase({ databaseUrl: undefined, sqlitePath });
+/** Another connection (pool) to the same database, as a second worker process would have. */
+async function connection(): Promise<Db> {
+  const other = await openTestDatabase(dir);
   extra.push(other);
   return other;
 }
@@ -75,7 +76,9 @@ describe('claimNextJob', () => {
     const servers = await Promise.all(Array.from({ length: 12 }, () => server()));
     const ids: number[] = [];
     for (const s of servers) ids.push(await job(s));
-    const owners = ['w1', 'w2', 'w3', 'w4'].map((owner) => ({ owner, db: connection() }));
+    const owners = await Promise.all(
+      ['w1', 'w2', 'w3', 'w4'].map(async (owner) => ({ owner, db: await connection() })),
+    );
 
     const won = new Map<string, number[]>(owners.map((o) => [o.owner, []]));
     // Every owner claims until none is left; each round all of them ask at the same moment.
@@ -101,7 +104,7 @@ describe('claimNextJob', () => {
   it('two owners racing for a single job: one wins, the other gets nothing', async () => {
     const id = await job(await server());
     for (let trial = 0; trial < 5; trial++) {
-      const others = [connection(), connection()];
+      const others = await Promise.all([connection(), connection()]);
       const [a, b] = await Promise.all([claim('a', T0 + 1, others[0]), claim('b', T0 + 1, others[1])]);
       const winners = [a, b].filter((j) => j !== undefined);
       expect(winners).toHaveLength(1);

@@ -5,9 +5,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { pino } from 'pino';
 import { readConfig } from '../../src/config.ts';
+import { type Db, openDatabase } from '../../src/db/connection.ts';
+import type { Database } from '../../src/db/schema.ts';
 import { type RunningService, startService } from '../../src/main.ts';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -51,6 +55,28 @@ export function databaseEnv(dataDir: string): Promise<Record<string, string>> {
     schemas.set(dataDir, env);
   }
   return env;
+}
+
+/**
+ * This data dir's database in the current dialect, opened the way the service opens it (the caller
+ * destroys it). `readOnly` is for looking from outside at what a service, perhaps a killed one, left
+ * behind: SQLite then opens the file read-only (it must exist, and closing checkpoints nothing, so the
+ * WAL stays as the service left it); PostgreSQL sessions refuse writes.
+ */
+export async function openTestDatabase(dataDir: string, { readOnly = false } = {}): Promise<Db> {
+  const sqlitePath = path.join(dataDir, 'vps.db');
+  if (TEST_DB === 'sqlite' && readOnly) {
+    const sqlite = new SqliteDatabase(sqlitePath, { readonly: true, fileMustExist: true });
+    sqlite.pragma('busy_timeout = 5000');
+    return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  }
+  let databaseUrl = (await databaseEnv(dataDir)).DATABASE_URL;
+  if (databaseUrl && readOnly) {
+    const url = new URL(databaseUrl);
+    url.searchParams.set('options', `${url.searchParams.get('options')} -c default_transaction_read_only=on`);
+    databaseUrl = url.toString();
+  }
+  return openDatabase({ databaseUrl, sqlitePath });
 }
 
 /** Drops the schema a data dir used, if any. */

@@ -2,7 +2,14 @@ import { mkdir, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { patchFile, readAt, seededBytes } from '../helpers/disk-images.ts';
-import { type ChildService, call, sha256File, startChild, tempDir } from '../helpers/service.ts';
+import {
+  type ChildService,
+  call,
+  dropDatabase,
+  sha256File,
+  startChild,
+  tempDir,
+} from '../helpers/service.ts';
 import {
   diskLayout,
   expectConsistentStore,
@@ -25,7 +32,12 @@ afterEach(async () => {
   for (const child of children.splice(0)) {
     if (child.process.exitCode === null && child.process.signalCode === null) await child.kill9();
   }
-  await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+  await Promise.all(
+    dirs.splice(0).map(async (dir) => {
+      await dropDatabase(dir);
+      await rm(dir, { recursive: true, force: true });
+    }),
+  );
 });
 
 async function start(dataDir: string): Promise<ChildService> {
@@ -142,14 +154,14 @@ describe('a service killed in the middle of a job', () => {
     // The process died with the capture unfinished: no manifest, the row still in progress.
     const between = await storeState(s.dataDir, s.serverId);
     expect(between.manifests.has(String(id))).toBe(false);
-    const [jobBefore] = readJobs(s.dataDir).filter((j) => j.snapshot_id === id);
+    const [jobBefore] = (await readJobs(s.dataDir)).filter((j) => j.snapshot_id === id);
     expect(jobBefore?.status).toBe('running');
 
     const second = await start(s.dataDir);
     const done = await waitCompleted(second.url, s.token, id);
     expect(done.size_mb).toBeGreaterThan(0);
     expect(done.progress).toBe(100);
-    const [job] = readJobs(s.dataDir).filter((j) => j.snapshot_id === id);
+    const [job] = (await readJobs(s.dataDir)).filter((j) => j.snapshot_id === id);
     expect(job?.status).toBe('succeeded');
     expect(job?.attempts).toBe(2);
     expect(second.output()).toContain('taking over a job whose worker died');
@@ -234,16 +246,16 @@ describe('a service killed in the middle of a job', () => {
       { everyMs: 5, timeoutMs: 30_000 },
     );
     await first.kill9();
-    expect(readServerRow(s.dataDir, s.serverId).status).toBe('restoring');
+    expect((await readServerRow(s.dataDir, s.serverId)).status).toBe('restoring');
 
     const second = await start(s.dataDir);
     // Still restoring for the customer until the resumed job has finished.
     expect(await waitServerBack(second.url, s.token, s.serverId)).toBe('running');
     expect(await sha256File(s.diskPath)).toBe(s.original);
-    const restoreJob = readJobs(s.dataDir).find((j) => j.type === 'restore');
+    const restoreJob = (await readJobs(s.dataDir)).find((j) => j.type === 'restore');
     expect(restoreJob?.status).toBe('succeeded');
     expect(restoreJob?.attempts).toBe(2);
-    const row = readServerRow(s.dataDir, s.serverId);
+    const row = await readServerRow(s.dataDir, s.serverId);
     expect(row).toEqual({ status: 'running', status_before_restore: null });
     expect(await second.stop()).toBe(0);
     const state = await expectConsistentStore(s.dataDir, s.serverId);
@@ -261,7 +273,7 @@ describe('a service killed in the middle of a job', () => {
     expect(tookMs).toBeLessThan(10_000);
 
     // The job was handed back, not failed: queued again, no failure recorded on the snapshot.
-    const [jobBetween] = readJobs(s.dataDir).filter((j) => j.snapshot_id === id);
+    const [jobBetween] = (await readJobs(s.dataDir)).filter((j) => j.snapshot_id === id);
     expect(jobBetween?.status).toBe('queued');
     const between = await storeState(s.dataDir, s.serverId);
     expect(between.manifests.has(String(id))).toBe(false);

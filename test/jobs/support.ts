@@ -1,9 +1,8 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import SqliteDatabase from 'better-sqlite3';
 import { expect } from 'vitest';
 import { MiB, patchFile, type Region, readAt, seededBytes, writeDisk } from '../helpers/disk-images.ts';
-import { vpsctl } from '../helpers/service.ts';
+import { openTestDatabase, vpsctl } from '../helpers/service.ts';
 
 export { MiB };
 
@@ -162,29 +161,28 @@ export interface JobSnapshot {
 }
 
 /** Reads the jobs table of a data dir from outside the service (WAL lets a reader in beside the writer). */
-export function readJobs(dataDir: string): JobSnapshot[] {
-  const db = new SqliteDatabase(path.join(dataDir, 'vps.db'), { readonly: true, fileMustExist: true });
+export async function readJobs(dataDir: string): Promise<JobSnapshot[]> {
+  const db = await openTestDatabase(dataDir, { readOnly: true });
   try {
-    db.pragma('busy_timeout = 5000');
-    return db.prepare('SELECT * FROM jobs ORDER BY id').all() as JobSnapshot[];
+    return (await db.selectFrom('jobs').selectAll().orderBy('id').execute()) as JobSnapshot[];
   } finally {
-    db.close();
+    await db.destroy();
   }
 }
 
-export function readServerRow(
+export async function readServerRow(
   dataDir: string,
   id: number,
-): { status: string; status_before_restore: string | null } {
-  const db = new SqliteDatabase(path.join(dataDir, 'vps.db'), { readonly: true, fileMustExist: true });
+): Promise<{ status: string; status_before_restore: string | null }> {
+  const db = await openTestDatabase(dataDir, { readOnly: true });
   try {
-    db.pragma('busy_timeout = 5000');
-    return db.prepare('SELECT status, status_before_restore FROM servers WHERE id = ?').get(id) as {
-      status: string;
-      status_before_restore: string | null;
-    };
+    return await db
+      .selectFrom('servers')
+      .select(['status', 'status_before_restore'])
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
   } finally {
-    db.close();
+    await db.destroy();
   }
 }
 

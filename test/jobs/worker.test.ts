@@ -89,6 +89,8 @@ describe('retries', () => {
     );
     expect(failed.size_mb).toBeNull();
 
+    // The worker fails the snapshot (giveUp) before it marks the job failed: wait for that last write.
+    await t.waitIdle();
     const [job, ...others] = await t.jobs();
     expect(others).toEqual([]);
     expect(job).toMatchObject({ type: 'capture', status: 'failed', attempts: 3, max_attempts: 3 });
