@@ -11,10 +11,22 @@ export interface DialectCapabilities {
   skipLocked: boolean;
   /** Identity sequences that do not move when a row is inserted with an explicit id. */
   sequencesNeedSync: boolean;
+  /** A cheap value that changes whenever any connection commits a change (see readChangeToken). */
+  changeToken: boolean;
 }
 
-const SQLITE: DialectCapabilities = { name: 'sqlite', skipLocked: false, sequencesNeedSync: false };
-const POSTGRES: DialectCapabilities = { name: 'postgres', skipLocked: true, sequencesNeedSync: true };
+const SQLITE: DialectCapabilities = {
+  name: 'sqlite',
+  skipLocked: false,
+  sequencesNeedSync: false,
+  changeToken: true,
+};
+const POSTGRES: DialectCapabilities = {
+  name: 'postgres',
+  skipLocked: true,
+  sequencesNeedSync: true,
+  changeToken: false,
+};
 
 // biome-ignore lint/suspicious/noExplicitAny: works on any schema's Kysely instance or transaction
 export function capabilitiesOf(db: Kysely<any>): DialectCapabilities {
@@ -30,4 +42,17 @@ export async function syncIdSequence(
   await sql`select setval(pg_get_serial_sequence(${table}, 'id'), greatest((select max(id) from ${sql.table(table)}), 1))`.execute(
     db,
   );
+}
+
+/**
+ * A value that differs after any committed change to the database, or null where the dialect offers none.
+ * SQLite: the changes made on this process's connection (`total_changes()`) and the counter that moves
+ * when another connection commits (`data_version`). Reads cached under a token are valid while it holds.
+ */
+export async function readChangeToken(db: Executor): Promise<string | null> {
+  if (!capabilitiesOf(db).changeToken) return null;
+  const { rows } = await sql<{
+    token: string;
+  }>`select total_changes() || ':' || data_version as token from pragma_data_version`.execute(db);
+  return rows[0]?.token ?? null;
 }

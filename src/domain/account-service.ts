@@ -1,7 +1,9 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { findAccountByName, insertAccount } from '../db/accounts.ts';
 import type { Db } from '../db/connection.ts';
-import { findActiveTokenByHash, insertToken, revokeTokens, touchToken } from '../db/tokens.ts';
+import { readChangeToken } from '../db/dialect.ts';
+import { findActiveTokenByHash, insertToken, revokeTokens, type TokenRow, touchToken } from '../db/tokens.ts';
+import { ReadCache } from './read-cache.ts';
 import type { Clock } from './types.ts';
 
 const TOKEN_PREFIX = 'vps_';
@@ -22,7 +24,11 @@ function hashToken(token: string): Buffer {
 }
 
 export class AccountService {
-  constructor(private readonly deps: { db: Db; now: Clock }) {}
+  private readonly tokens: ReadCache<TokenRow | null>;
+
+  constructor(private readonly deps: { db: Db; now: Clock }) {
+    this.tokens = new ReadCache(() => readChangeToken(deps.db));
+  }
 
   async createAccount(name: string): Promise<number> {
     if (await findAccountByName(this.deps.db, name))
@@ -58,7 +64,12 @@ export class AccountService {
   async authenticate(token: string): Promise<Caller | null> {
     if (!TOKEN_SHAPE.test(token)) return null;
     const digest = hashToken(token);
-    const row = await findActiveTokenByHash(this.deps.db, digest.toString('hex'));
+    const hex = digest.toString('hex');
+    // A revocation is a commit, which retires the cached lookup before the next request.
+    const row = await this.tokens.get(
+      hex,
+      async () => (await findActiveTokenByHash(this.deps.db, hex)) ?? null,
+    );
     if (!row) return null;
     if (!timingSafeEqual(Buffer.from(row.token_hash, 'hex'), digest)) return null;
     const now = this.deps.now();

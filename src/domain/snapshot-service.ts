@@ -1,4 +1,5 @@
 import type { Db } from '../db/connection.ts';
+import { readChangeToken } from '../db/dialect.ts';
 import { cancelJobs, enqueueJob } from '../db/jobs.ts';
 import { findServer, lockServer, setServerStatus } from '../db/servers.ts';
 import {
@@ -10,6 +11,7 @@ import {
 } from '../db/snapshots.ts';
 import { errors } from './errors.ts';
 import { rowToServer, rowToSnapshot } from './mappers.ts';
+import { ReadCache } from './read-cache.ts';
 import { descriptionProblem, SNAPSHOT_LIMIT_PER_SERVER } from './rules.ts';
 import type { Clock, Page, PageRequest, Server, Snapshot } from './types.ts';
 
@@ -34,22 +36,36 @@ export interface CreateSnapshotInput {
  * work writes its job in the same transaction as the rows it concerns.
  */
 export class SnapshotService {
-  constructor(private readonly deps: SnapshotServiceDeps) {}
+  // Clients poll these two while a snapshot is taken; between commits the answer cannot change.
+  private readonly lists: ReadCache<Page<Snapshot>>;
+  private readonly singles: ReadCache<Snapshot | null>;
+
+  constructor(private readonly deps: SnapshotServiceDeps) {
+    const token = () => readChangeToken(deps.db);
+    this.lists = new ReadCache(token);
+    this.singles = new ReadCache(token);
+  }
 
   async list(accountId: number, filter: { serverId?: number } & PageRequest): Promise<Page<Snapshot>> {
-    const { count, rows } = await listSnapshots(this.deps.db, {
-      accountId,
-      ...(filter.serverId === undefined ? {} : { serverId: filter.serverId }),
-      limit: filter.pageSize,
-      offset: (filter.page - 1) * filter.pageSize,
+    const key = `${accountId}:${filter.serverId ?? '*'}:${filter.page}:${filter.pageSize}`;
+    return this.lists.get(key, async () => {
+      const { count, rows } = await listSnapshots(this.deps.db, {
+        accountId,
+        ...(filter.serverId === undefined ? {} : { serverId: filter.serverId }),
+        limit: filter.pageSize,
+        offset: (filter.page - 1) * filter.pageSize,
+      });
+      return { count, items: rows.map(rowToSnapshot) };
     });
-    return { count, items: rows.map(rowToSnapshot) };
   }
 
   async get(accountId: number, id: number): Promise<Snapshot> {
-    const row = await findSnapshot(this.deps.db, accountId, id);
-    if (!row) throw errors.snapshotNotFound(id);
-    return rowToSnapshot(row);
+    const snapshot = await this.singles.get(`${accountId}:${id}`, async () => {
+      const row = await findSnapshot(this.deps.db, accountId, id);
+      return row ? rowToSnapshot(row) : null;
+    });
+    if (!snapshot) throw errors.snapshotNotFound(id);
+    return snapshot;
   }
 
   async create(accountId: number, input: CreateSnapshotInput): Promise<Snapshot> {
