@@ -6,7 +6,20 @@ export function timestamp(date: Date): string {
   return `${date.toISOString().slice(0, 19)}Z`;
 }
 
+// The domain hands out the same Snapshot objects while they are cached (see ReadCache), so their wire
+// shape is computed once per object rather than once per request.
+const snapshotBodies = new WeakMap<Snapshot, SnapshotBody>();
+
 export function snapshotBody(snapshot: Snapshot): SnapshotBody {
+  let body = snapshotBodies.get(snapshot);
+  if (!body) {
+    body = toSnapshotBody(snapshot);
+    snapshotBodies.set(snapshot, body);
+  }
+  return body;
+}
+
+function toSnapshotBody(snapshot: Snapshot): SnapshotBody {
   return {
     id: snapshot.id,
     server: snapshot.server,

@@ -31,7 +31,23 @@ export function openDatabase(target: DbTarget): Db {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  const token = sqlite
+    .prepare("select total_changes() || ':' || data_version from pragma_data_version")
+    .pluck();
+  changeTokenReaders.set(db, () => String(token.get()));
+  return db;
+}
+
+/**
+ * SQLite's change token read straight from the connection, without a trip through Kysely's queue: it is
+ * one counter read, asked for by every cached read. Reading it while a transaction of this connection is
+ * open is harmless: that transaction's changes already count, and its commit adds none.
+ */
+const changeTokenReaders = new WeakMap<object, () => string>();
+
+export function changeTokenReader(db: object): (() => string) | undefined {
+  return changeTokenReaders.get(db);
 }
 
 /** Enough for every query shape the repositories build; `in (…)` lists of new lengths push out the oldest. */

@@ -1,4 +1,5 @@
 import { type Kysely, PostgresAdapter, sql } from 'kysely';
+import { changeTokenReader } from './connection.ts';
 import type { Executor } from './executor.ts';
 
 /**
@@ -51,6 +52,8 @@ export async function syncIdSequence(
  */
 export async function readChangeToken(db: Executor): Promise<string | null> {
   if (!capabilitiesOf(db).changeToken) return null;
+  const direct = changeTokenReader(db);
+  if (direct) return direct();
   const { rows } = await sql<{
     token: string;
   }>`select total_changes() || ':' || data_version as token from pragma_data_version`.execute(db);
