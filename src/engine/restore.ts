@@ -25,7 +25,8 @@ export interface RestoreResult {
 }
 
 /**
- * Makes the disk byte-identical to a snapshot, writing only the chunks that differ. Every chunk taken
+ * Makes the disk byte-identical to a snapshot, writing only the chunks that differ, and of those only the
+ * 4 KiB blocks that differ (runs under 64 KiB are written whole). Every chunk taken
  * from the store is checked against its digest before any of its bytes reach the disk; the disk's size is
  * changed only once the first write is due. Running it again after an interruption converges.
  */
@@ -64,39 +65,57 @@ export async function restoreDisk(options: RestoreOptions): Promise<RestoreResul
     let bytesDone = 0;
     onProgress?.(0, imageSize);
 
+    /**
+     * Writes a verified chunk, skipping the blocks the disk already holds: `current` is what the disk has
+     * there now, or null on a fresh target, which is all holes (its zero blocks stay holes, as on the source).
+     */
+    const put = async (index: number, content: Buffer, current: Buffer | null): Promise<void> => {
+      const length = chunkLength(imageSize, chunkSize, index);
+      if (content.length !== length)
+        throw new Error(`chunk ${index} has ${content.length} bytes, expected ${length}`);
+      throwIfAborted(signal, 'restore');
+      await ensureSized();
+      const same = current
+        ? (start: number, end: number) => content.compare(current, start, end, start, end) === 0
+        : (start: number, end: number) => isZeroBlock(content, start, end);
+      await writeChangedRuns(disk, content, index * chunkSize, same);
+      chunksWritten++;
+      bytesWritten += length;
+    };
+
     await forEachBounded(chunks.length, concurrency, async (index) => {
       throwIfAborted(signal, 'restore');
       const expected = chunks[index] ?? null;
       const length = chunkLength(imageSize, chunkSize, index);
       const position = index * chunkSize;
-      let content: Buffer | null = null;
       if (fresh) {
-        if (expected)
-          content = await decodeChunk(await getChunk(store, namespace, expected, index), expected, index);
+        if (expected) {
+          const content = await decodeChunk(
+            await getChunk(store, namespace, expected, index),
+            expected,
+            index,
+          );
+          await put(index, content, null);
+        }
       } else {
         const buffer = pool.take();
         try {
+          // Held until the write is done: it tells which blocks of the chunk already hold the right bytes.
           const current = buffer.subarray(0, length);
           await readFully(disk, current, position);
           if (expected === null) {
-            if (!isAllZero(current)) content = Buffer.alloc(length);
+            if (!isAllZero(current)) await put(index, Buffer.alloc(length), current);
           } else if ((await digestOf(current)) !== expected) {
-            content = await decodeChunk(await getChunk(store, namespace, expected, index), expected, index);
+            const content = await decodeChunk(
+              await getChunk(store, namespace, expected, index),
+              expected,
+              index,
+            );
+            await put(index, content, current);
           }
         } finally {
           pool.give(buffer);
         }
-      }
-      if (content) {
-        if (content.length !== length)
-          throw new Error(`chunk ${index} has ${content.length} bytes, expected ${length}`);
-        throwIfAborted(signal, 'restore');
-        await ensureSized();
-        // A fresh target is all holes already: its zero blocks stay holes, as they were on the source.
-        if (fresh) await writeNonZeroRuns(disk, content, position);
-        else await writeFully(disk, content, position);
-        chunksWritten++;
-        bytesWritten += length;
       }
       bytesDone += length;
       onProgress?.(bytesDone, imageSize);
@@ -137,37 +156,40 @@ async function writeFully(
 }
 
 const BLOCK = 4096;
-/** Zero runs shorter than this are written anyway: a few KiB of zeros cost less than another syscall. */
-const MIN_HOLE = 64 * 1024;
+/** Unchanged runs shorter than this are written anyway: a few KiB cost less than another syscall. */
+const MIN_SKIP = 64 * 1024;
 const zeroBlock = Buffer.alloc(BLOCK);
 
 function isZeroBlock(data: Buffer, start: number, end: number): boolean {
   return data.compare(zeroBlock, 0, end - start, start, end) === 0;
 }
 
-/** Writes `data` at `position` except its all-zero runs of at least MIN_HOLE bytes (block-aligned). */
-async function writeNonZeroRuns(
+/**
+ * Writes `data` at `position` except the block-aligned runs of at least MIN_SKIP bytes for which
+ * `same(start, end)` says the disk already holds those bytes.
+ */
+async function writeChangedRuns(
   handle: Awaited<ReturnType<typeof open>>,
   data: Buffer,
   position: number,
+  same: (start: number, end: number) => boolean,
 ): Promise<void> {
-  let runStart = -1; // start of the data run being collected
-  let zeroStart = -1; // start of the zero blocks trailing it
+  let runStart = -1; // start of the run of blocks to write being collected
+  let sameStart = -1; // start of the unchanged blocks trailing it
   for (let at = 0; at < data.length; at += BLOCK) {
-    const end = Math.min(at + BLOCK, data.length);
-    if (isZeroBlock(data, at, end)) {
-      if (zeroStart < 0) zeroStart = at;
+    if (same(at, Math.min(at + BLOCK, data.length))) {
+      if (sameStart < 0) sameStart = at;
       continue;
     }
-    if (runStart >= 0 && zeroStart >= 0 && at - zeroStart >= MIN_HOLE) {
-      await writeFully(handle, data.subarray(runStart, zeroStart), position + runStart);
+    if (runStart >= 0 && sameStart >= 0 && at - sameStart >= MIN_SKIP) {
+      await writeFully(handle, data.subarray(runStart, sameStart), position + runStart);
       runStart = -1;
     }
     if (runStart < 0) runStart = at;
-    zeroStart = -1;
+    sameStart = -1;
   }
   if (runStart >= 0) {
-    const end = zeroStart >= 0 ? zeroStart : data.length;
+    const end = sameStart >= 0 ? sameStart : data.length;
     await writeFully(handle, data.subarray(runStart, end), position + runStart);
   }
 }
