@@ -7,6 +7,7 @@ import type { ServerService } from '../domain/server-service.ts';
 import type { SnapshotService } from '../domain/snapshot-service.ts';
 import { authenticate } from './auth.ts';
 import { installErrorHandler } from './error-handler.ts';
+import { registerOpenApi } from './openapi.ts';
 import { serverRoutes } from './routes/servers.ts';
 import { snapshotRoutes } from './routes/snapshots.ts';
 import { validatorCompiler } from './validators.ts';
@@ -69,6 +70,8 @@ export async function buildApp(deps: AppDeps, options: AppOptions): Promise<Fast
   app.addHook('onSend', async (request, reply) => {
     reply.header('X-Request-Id', request.id);
   });
+
+  await registerOpenApi(app);
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {

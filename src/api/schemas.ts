@@ -49,26 +49,97 @@ const pageLinks = {
   previous: Nullable(Type.String({ format: 'uri' })),
 };
 
-export const SnapshotList = Type.Object({
-  count: Type.Integer({ minimum: 0 }),
-  ...pageLinks,
-  results: Type.Array(Snapshot),
+const pageSnapshot801 = {
+  id: 801,
+  server: { id: 12345, name: 'web-server-01' },
+  name: 'pre-migration-snapshot',
+  status: 'completed',
+  size_mb: 5120,
+  created_at: '2025-01-15T18:30:00Z',
+  description: 'Before major migration',
+  progress: 100,
+  failure_reason: null,
+};
+
+export const SnapshotList = Type.Object(
+  {
+    count: Type.Integer({ minimum: 0, description: 'How many snapshots match, on all pages.' }),
+    ...pageLinks,
+    results: Type.Array(Snapshot),
+  },
+  {
+    description: 'Snapshot list retrieved successfully',
+    examples: [
+      {
+        count: 2,
+        next: null,
+        previous: null,
+        results: [
+          pageSnapshot801,
+          {
+            ...pageSnapshot801,
+            id: 798,
+            name: 'weekly-snapshot-2025-01-08',
+            size_mb: 4856,
+            created_at: '2025-01-08T12:00:00Z',
+            description: 'Weekly snapshot',
+          },
+        ],
+      },
+    ],
+  },
+);
+
+export const CreatedSnapshot = Type.Composite([Snapshot, Type.Object({ message: Type.String() })], {
+  description: 'Snapshot creation started successfully',
+  examples: [
+    {
+      id: 802,
+      server: { id: 12345, name: 'web-server-01' },
+      name: 'before-update-snapshot',
+      status: 'in_progress',
+      size_mb: null,
+      created_at: '2025-01-16T16:15:00Z',
+      description: 'Snapshot before system update',
+      progress: 0,
+      failure_reason: null,
+      message: 'Snapshot is being created. This may take 3-10 minutes depending on server size.',
+    },
+  ],
 });
 
-export const CreatedSnapshot = Type.Composite([Snapshot, Type.Object({ message: Type.String() })]);
+export const CreateSnapshotBody = Type.Object(
+  {
+    server_id: Id,
+    name: Type.String({ pattern: SNAPSHOT_NAME_PATTERN, minLength: 1, maxLength: 64 }),
+    description: Type.Optional(Nullable(Type.String({ maxLength: DESCRIPTION_MAX }))),
+  },
+  {
+    examples: [
+      { server_id: 12345, name: 'before-update-snapshot', description: 'Snapshot before system update' },
+    ],
+  },
+);
 
-export const CreateSnapshotBody = Type.Object({
-  server_id: Id,
-  name: Type.String({ pattern: SNAPSHOT_NAME_PATTERN, minLength: 1, maxLength: 64 }),
-  description: Type.Optional(Nullable(Type.String({ maxLength: DESCRIPTION_MAX }))),
-});
-
-export const RestoreResult = Type.Object({
-  status: Type.Literal('success'),
-  message: Type.String(),
-  snapshot: Type.Object({ id: Id, name: Type.String(), created_at: Timestamp }),
-  server: Type.Object({ id: Id, name: Type.String(), status: ServerStatus }),
-});
+export const RestoreResult = Type.Object(
+  {
+    status: Type.Literal('success'),
+    message: Type.String(),
+    snapshot: Type.Object({ id: Id, name: Type.String(), created_at: Timestamp }),
+    server: Type.Object({ id: Id, name: Type.String(), status: ServerStatus }),
+  },
+  {
+    description: 'Restoration started successfully',
+    examples: [
+      {
+        status: 'success',
+        message: 'Server is being restored from snapshot. This may take 5-15 minutes.',
+        snapshot: { id: 801, name: 'pre-migration-snapshot', created_at: '2025-01-15T18:30:00Z' },
+        server: { id: 12345, name: 'web-server-01', status: 'restoring' },
+      },
+    ],
+  },
+);
 
 export const Server = Type.Object({
   id: Id,
@@ -97,11 +168,46 @@ export const PageQuery = Type.Object(pageQuery);
 export const SnapshotParams = Type.Object({ snapshot_id: Id });
 export const ServerParams = Type.Object({ server_id: Id });
 
+const errorExample = (detail: string, code: string, errors?: Record<string, string[]>) => ({
+  detail,
+  code,
+  ...(errors ? { errors } : {}),
+});
+
+const described = (description: string, examples: unknown[]) =>
+  Type.Unsafe<Static<typeof ErrorBody>>({
+    ...ErrorBody,
+    description,
+    examples,
+  });
+
+/** The error answers every endpoint can give, described as the provider's page describes them. */
 export const errorResponses = {
-  400: ErrorBody,
-  401: ErrorBody,
-  404: ErrorBody,
-  413: ErrorBody,
-  415: ErrorBody,
-  429: ErrorBody,
+  400: described(
+    'Bad Request - invalid parameters, snapshot limit reached, or not allowed in the current state',
+    [
+      errorExample('The request has invalid parameters.', 'invalid_request', {
+        name: ['Must be 1-64 characters of letters, digits, hyphens and underscores.'],
+      }),
+      errorExample(
+        'Server 12345 already has the maximum of 5 snapshots. Delete one before creating another.',
+        'snapshot_limit_reached',
+      ),
+    ],
+  ),
+  401: described('Unauthorized - the token is missing or invalid', [
+    errorExample('Authentication credentials were not provided or are invalid.', 'not_authenticated'),
+  ]),
+  404: described('Not Found - the server or snapshot does not exist', [
+    errorExample('Snapshot 801 does not exist.', 'snapshot_not_found'),
+  ]),
+  413: described('The request body is too large', [
+    errorExample('The request body is larger than the limit of 65536 bytes.', 'payload_too_large'),
+  ]),
+  415: described('The body is not JSON', [
+    errorExample(
+      'Content-Type text/plain is not supported; send application/json.',
+      'unsupported_media_type',
+    ),
+  ]),
 };

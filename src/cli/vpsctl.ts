@@ -1,7 +1,9 @@
-import { rm, stat } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { type Logger, pino } from 'pino';
+import { buildApp } from '../api/app.ts';
 import { type Config, readConfig } from '../config.ts';
 import { findServerById, insertServer, listServers } from '../db/servers.ts';
 import { listTokens } from '../db/tokens.ts';
@@ -92,6 +94,25 @@ export function buildCli(): Command {
       const config = readConfig();
       const running = await startWorker(config, options.host ?? config.workerHost);
       onShutdown(running.services.logger, running.stop);
+    });
+
+  program
+    .command('openapi')
+    .description('print the OpenAPI 3.1 document of the API (the one served at /api/v1/openapi.json)')
+    .action(async () => {
+      // Built on a throwaway data dir: the document depends on the code alone, not on any data.
+      const dataDir = await mkdtemp(path.join(os.tmpdir(), 'vpsctl-openapi-'));
+      try {
+        const config = readConfig({ ...process.env, VPS_DATA_DIR: dataDir, DATABASE_URL: '', VPS_STORE: '' });
+        const services = await openServices(config, pino({ level: 'silent' }));
+        const app = await buildApp(services, { bodyLimitBytes: config.bodyLimitBytes, logger: false });
+        await app.ready();
+        process.stdout.write(`${JSON.stringify(app.swagger(), null, 2)}\n`);
+        await app.close();
+        await services.close();
+      } finally {
+        await rm(dataDir, { recursive: true, force: true });
+      }
     });
 
   program

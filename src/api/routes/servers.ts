@@ -20,6 +20,7 @@ export const serverRoutes: FastifyPluginAsyncTypebox<{ servers: ServerService }>
     '/servers/',
     {
       schema: {
+        operationId: 'listServers',
         summary: 'List your servers',
         tags: ['servers'],
         querystring: PageQuery,
@@ -41,6 +42,7 @@ export const serverRoutes: FastifyPluginAsyncTypebox<{ servers: ServerService }>
     '/servers/:server_id/',
     {
       schema: {
+        operationId: 'getServer',
         summary: 'Get a server',
         tags: ['servers'],
         params: ServerParams,
@@ -58,6 +60,7 @@ export const serverRoutes: FastifyPluginAsyncTypebox<{ servers: ServerService }>
       `/servers/:server_id/${action}/`,
       {
         schema: {
+          operationId: action === 'stop' ? 'stopServer' : 'startServer',
           summary: action === 'stop' ? 'Power a server off' : 'Power a server on',
           description:
             action === 'stop'

@@ -25,6 +25,7 @@ export const snapshotRoutes: FastifyPluginAsyncTypebox<{ snapshots: SnapshotServ
     '/snapshots/',
     {
       schema: {
+        operationId: 'listSnapshots',
         summary: 'List all snapshots',
         description: 'Get a list of all snapshots on your servers, newest first.',
         tags: ['snapshots'],
@@ -51,6 +52,7 @@ export const snapshotRoutes: FastifyPluginAsyncTypebox<{ snapshots: SnapshotServ
     '/snapshots/',
     {
       schema: {
+        operationId: 'createSnapshot',
         summary: 'Create a snapshot',
         description:
           "Create a snapshot of a server's current state. Snapshots are point-in-time copies of the entire server. " +
@@ -76,6 +78,7 @@ export const snapshotRoutes: FastifyPluginAsyncTypebox<{ snapshots: SnapshotServ
     '/snapshots/:snapshot_id/',
     {
       schema: {
+        operationId: 'getSnapshot',
         summary: 'Get a snapshot',
         tags: ['snapshots'],
         params: SnapshotParams,
@@ -90,6 +93,7 @@ export const snapshotRoutes: FastifyPluginAsyncTypebox<{ snapshots: SnapshotServ
     '/snapshots/:snapshot_id/restore/',
     {
       schema: {
+        operationId: 'restoreSnapshot',
         summary: 'Restore from a snapshot',
         description:
           'Restore a server to the state captured in a snapshot. This will overwrite all current data on the ' +
@@ -117,6 +121,7 @@ export const snapshotRoutes: FastifyPluginAsyncTypebox<{ snapshots: SnapshotServ
     '/snapshots/:snapshot_id/',
     {
       schema: {
+        operationId: 'deleteSnapshot',
         summary: 'Delete a snapshot',
         description: 'Permanently delete a snapshot. This action cannot be undone.',
         tags: ['snapshots'],

@@ -1,0 +1,47 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { FastifyInstance } from 'fastify';
+
+const DESCRIPTION = `Manage point-in-time snapshots of your servers for quick recovery. A snapshot holds the server's
+whole disk; restoring one makes the disk byte-identical to it.
+
+Every call needs \`Authorization: Bearer <token>\`. Errors are JSON \`{"detail", "code"}\`, with \`errors\`
+per field for invalid input. Another account's snapshot or server answers exactly like a missing one (404).
+At most 5 snapshots per server.`;
+
+/**
+ * The OpenAPI 3.1 document, generated from the same TypeBox schemas that validate requests and serialize
+ * responses, served at /api/v1/openapi.json; and an interactive reference at /docs, served from the
+ * installed package (no CDN), whose "Try it out" sends the token the reader enters under Authorize.
+ * Must be registered before the routes it describes.
+ */
+export async function registerOpenApi(app: FastifyInstance): Promise<void> {
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'VPS.org Snapshots API',
+        version: '1.0.0',
+        description: DESCRIPTION,
+        license: { name: 'Proprietary', url: 'https://vps.org/terms' },
+      },
+      servers: [{ url: '/' }],
+      tags: [
+        { name: 'snapshots', description: 'Point-in-time copies of a server’s whole disk' },
+        { name: 'servers', description: 'The servers snapshots are taken of' },
+      ],
+      components: {
+        securitySchemes: {
+          bearerAuth: { type: 'http', scheme: 'bearer', description: 'An API token: vps_…' },
+        },
+      },
+      security: [{ bearerAuth: [] }],
+    },
+    hideUntagged: true,
+  });
+  app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    uiConfig: { persistAuthorization: true, tryItOutEnabled: true, deepLinking: true },
+  });
+}
