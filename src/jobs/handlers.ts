@@ -29,7 +29,10 @@ export interface HandlerDeps {
   onBytes?: (kind: 'captured' | 'restored', bytes: number) => void;
 }
 
-/** Turns the engine's byte counts into a percentage, written to the snapshot at most every half second. */
+/** How often a running capture's percentage reaches the database: often enough for a live progress bar. */
+const PROGRESS_EVERY_MS = 200;
+
+/** Turns the engine's byte counts into a percentage, written to the snapshot at most every PROGRESS_EVERY_MS. */
 function progressWriter(context: JobContext, write?: (percent: number) => Promise<void>) {
   let last = -1;
   let lastAt = 0;
@@ -37,7 +40,7 @@ function progressWriter(context: JobContext, write?: (percent: number) => Promis
     const percent = total === 0 ? 100 : Math.floor((done / total) * 100);
     context.reportProgress(percent);
     const at = Date.now();
-    if (write && percent !== last && (at - lastAt > 500 || percent === 100)) {
+    if (write && percent !== last && (at - lastAt >= PROGRESS_EVERY_MS || percent === 100)) {
       last = percent;
       lastAt = at;
       write(Math.min(99, percent)).catch(() => {});

@@ -22,8 +22,8 @@ import {
   storeState,
 } from './support.ts';
 
-const SIZE_MIB = 512;
-const DATA_MIB = 150;
+const SIZE_MIB = 768;
+const DATA_MIB = 300;
 
 const children: ChildService[] = [];
 const dirs: string[] = [];
