@@ -1,12 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
+import Fastify, {
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  type FastifyServerOptions,
+} from 'fastify';
 import type { AccountService } from '../domain/account-service.ts';
 import { errors } from '../domain/errors.ts';
 import type { ServerService } from '../domain/server-service.ts';
 import type { SnapshotService } from '../domain/snapshot-service.ts';
 import { authenticate } from './auth.ts';
-import { installErrorHandler } from './error-handler.ts';
+import { installErrorHandler, sendError } from './error-handler.ts';
 import { registerOpenApi } from './openapi.ts';
 import { serverRoutes } from './routes/servers.ts';
 import { snapshotRoutes } from './routes/snapshots.ts';
@@ -36,11 +41,9 @@ export async function buildApp(deps: AppDeps, options: AppOptions): Promise<Fast
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     requestIdHeader: 'x-request-id',
     // Errors Fastify raises before routing (a bad percent-escape, an overlong id) get the same JSON body.
-    frameworkErrors: (error, _request, reply) => {
+    frameworkErrors: (error, request, reply) => {
       const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 400;
-      (reply as FastifyReply)
-        .status(status)
-        .send({ detail: `The URL is not valid: ${error.message}`, code: 'bad_url' });
+      sendError(request as FastifyRequest, reply as FastifyReply, errors.badUrl(status, error.message));
     },
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
@@ -61,7 +64,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions): Promise<Fast
     try {
       text = utf8.decode(body as Buffer);
     } catch {
-      return done(errors.malformedJson('it is not UTF-8 text.'), undefined);
+      return done(errors.malformedJson('not_utf8'), undefined);
     }
     if (text.trim() === '') return done(null, undefined);
     parseJson(request, text, done);

@@ -1,3 +1,5 @@
+import type { FieldIssue } from './errors.ts';
+
 /** The rules of the Snapshots API that do not depend on where data lives. */
 export const SNAPSHOT_LIMIT_PER_SERVER = 5;
 export const SNAPSHOT_NAME_PATTERN = '^[A-Za-z0-9_-]{1,64}$';
@@ -12,9 +14,9 @@ export const RESTORE_MESSAGE = 'Server is being restored from snapshot. This may
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
-export function descriptionProblem(description: string): string | null {
-  if (!description.isWellFormed()) return 'Must be valid Unicode text (it holds a lone surrogate).';
-  if (CONTROL.test(description)) return 'Must not contain control characters.';
+export function descriptionProblem(description: string): FieldIssue | null {
+  if (!description.isWellFormed()) return { rule: 'lone_surrogate' };
+  if (CONTROL.test(description)) return { rule: 'control_characters' };
   return null;
 }
 

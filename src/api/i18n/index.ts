@@ -1,0 +1,28 @@
+import { type AppError, type Catalogue, english, render } from '../../domain/errors.ts';
+import type { Language } from './negotiate.ts';
+import { pashto } from './ps.ts';
+
+export { type Language, negotiateLanguage } from './negotiate.ts';
+
+const CATALOGUES: Record<Language, Catalogue> = { en: english, ps: pashto };
+
+export interface ErrorBodyText {
+  detail: string;
+  code: string;
+  errors?: Record<string, string[]>;
+}
+
+/** The JSON body of an error in a language: the code never changes, the sentences do. */
+export function errorBody(error: AppError, language: Language): ErrorBodyText {
+  const catalogue = CATALOGUES[language];
+  const body: ErrorBodyText = { detail: render(catalogue, error.code, error.params), code: error.code };
+  if (error.fields) {
+    body.errors = Object.fromEntries(
+      Object.entries(error.fields).map(([field, issues]) => [
+        field,
+        [...new Set(issues.map((issue) => catalogue.field(issue)))],
+      ]),
+    );
+  }
+  return body;
+}
