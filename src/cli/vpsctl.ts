@@ -1,7 +1,7 @@
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { type Logger, pino } from 'pino';
 import { buildApp } from '../api/app.ts';
 import { type Config, readConfig } from '../config.ts';
@@ -9,15 +9,13 @@ import { findServerById, insertServer, listServers } from '../db/servers.ts';
 import { listTokens } from '../db/tokens.ts';
 import { createSparseDisk } from '../hypervisor/local-driver.ts';
 import { dataPaths, openServices, type Services, startService, startWorker } from '../main.ts';
+import { positiveInt } from './args.ts';
+import { describeFailure } from './customer/exit.ts';
+import { registerLogin } from './customer/login.ts';
+import { apiConfigured, listServersFromApi, registerCustomerServers } from './customer/servers.ts';
+import { registerSnapshots } from './customer/snapshots.ts';
 import { seedDemo } from './demo.ts';
 import { parseSize } from './sizes.ts';
-
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < 1 || n > 2_147_483_647)
-    throw new InvalidArgumentError('must be a positive integer');
-  return n;
-}
 
 /** Operator commands print only their result on stdout (an id, a token); logs stay quiet. */
 async function withServices(run: (services: Services) => Promise<unknown>): Promise<void> {
@@ -73,8 +71,12 @@ function onShutdown(log: Logger, stop: () => Promise<void>): void {
 }
 
 export function buildCli(): Command {
-  const program = new Command('vpsctl').description('Snapshot service of a VPS provider: operator commands');
+  const program = new Command('vpsctl').description(
+    'Snapshot service of a VPS provider: operator commands, and the customer commands over the API',
+  );
   program.showHelpAfterError();
+  registerLogin(program);
+  registerSnapshots(program);
 
   program
     .command('serve')
@@ -225,17 +227,23 @@ export function buildCli(): Command {
     );
   servers
     .command('list')
-    .description('list all servers')
-    .action(() =>
-      withServices(async (s) => {
+    .description(
+      'list your servers through the API when one is configured (vpsctl login); else, or with --db, all servers from the database',
+    )
+    .option('--db', 'the operator listing from the database, all accounts')
+    .option('--json', "with the API: print the API's JSON")
+    .action(async (options: { db?: boolean; json?: boolean }) => {
+      if (!options.db && (await apiConfigured())) return listServersFromApi(options);
+      return withServices(async (s) => {
         const { rows } = await listServers(s.db, undefined, { limit: 1_000_000, offset: 0 });
         for (const r of rows) {
           process.stdout.write(
             `${r.id}\t${r.name}\t${r.status}\taccount ${r.account_id}\t${r.host}\t${r.disk_path}\n`,
           );
         }
-      }),
-    );
+      });
+    });
+  registerCustomerServers(servers);
   return program;
 }
 
@@ -243,7 +251,8 @@ export async function main(argv: string[]): Promise<void> {
   try {
     await buildCli().parseAsync(argv);
   } catch (error) {
-    process.stderr.write(`vpsctl: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 1;
+    const { message, exitCode } = describeFailure(error);
+    process.stderr.write(`${message}\n`);
+    process.exitCode = exitCode;
   }
 }
