@@ -161,6 +161,7 @@ async function startService(dataDir: string): Promise<{ url: string; child: Chil
       VPS_DATA_DIR: dataDir,
       PORT: String(port),
       LOG_LEVEL: 'warn',
+      VPS_RATE_LIMIT_PER_MINUTE: '0',
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   });

@@ -281,6 +281,8 @@ async function startServiceChild(dataDir: string, logLevel: string, tag: string)
       PORT: String(port),
       HOST: '127.0.0.1',
       LOG_LEVEL: logLevel,
+      // A benchmark of a rate-limited endpoint would measure the limiter.
+      VPS_RATE_LIMIT_PER_MINUTE: '0',
     },
     stdio: ['ignore', log.fd, log.fd],
   });

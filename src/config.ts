@@ -19,6 +19,8 @@ export interface Config {
   jobLeaseMs: number;
   jobMaxAttempts: number;
   bodyLimitBytes: number;
+  /** API requests per token per minute; 0 turns the limit off. */
+  rateLimitPerMinute: number;
 }
 
 export class ConfigError extends Error {}
@@ -54,6 +56,7 @@ export function readConfig(env: Env = process.env): Config {
     jobLeaseMs: int('VPS_JOB_LEASE_MS', 30_000, 1_000, 3_600_000),
     jobMaxAttempts: int('VPS_JOB_MAX_ATTEMPTS', 5, 1, 100),
     bodyLimitBytes: int('VPS_BODY_LIMIT_BYTES', 64 * 1024, 1024, 16 * 1024 * 1024),
+    rateLimitPerMinute: int('VPS_RATE_LIMIT_PER_MINUTE', 1200, 0, 10_000_000),
   };
   if (config.databaseUrl && !/^postgres(ql)?:\/\//.test(config.databaseUrl)) {
     problems.push('DATABASE_URL must start with postgres:// (leave it unset for the embedded SQLite file)');

@@ -152,7 +152,7 @@ export async function startService(
         await services.store.listManifests('readiness-probe');
       },
     },
-    { bodyLimitBytes: config.bodyLimitBytes, logger },
+    { bodyLimitBytes: config.bodyLimitBytes, rateLimitPerMinute: config.rateLimitPerMinute, logger },
   );
   const url = await app.listen({ host: config.host, port: config.port });
   worker?.start();

@@ -10,9 +10,10 @@ import type { AccountService } from '../domain/account-service.ts';
 import { errors } from '../domain/errors.ts';
 import type { ServerService } from '../domain/server-service.ts';
 import type { SnapshotService } from '../domain/snapshot-service.ts';
-import { authenticate } from './auth.ts';
+import { identify, requireCaller } from './auth.ts';
 import { installErrorHandler, sendError } from './error-handler.ts';
 import { registerOpenApi } from './openapi.ts';
+import { registerRateLimit } from './rate-limit.ts';
 import { serverRoutes } from './routes/servers.ts';
 import { snapshotRoutes } from './routes/snapshots.ts';
 import { validatorCompiler } from './validators.ts';
@@ -27,6 +28,8 @@ export interface AppDeps {
 
 export interface AppOptions {
   bodyLimitBytes: number;
+  /** Requests per token (or, without one, per address) per minute on /api/v1; 0 or absent: no limit. */
+  rateLimitPerMinute?: number;
   logger: FastifyServerOptions['logger'] | FastifyServerOptions['loggerInstance'];
 }
 
@@ -89,7 +92,9 @@ export async function buildApp(deps: AppDeps, options: AppOptions): Promise<Fast
   await app.register(
     async (api) => {
       api.decorateRequest('caller', null);
-      api.addHook('onRequest', authenticate(deps.accounts));
+      api.addHook('onRequest', identify(deps.accounts));
+      await registerRateLimit(api, options.rateLimitPerMinute ?? 0);
+      api.addHook('preParsing', requireCaller);
       await api.register(snapshotRoutes, { snapshots: deps.snapshots });
       await api.register(serverRoutes, { servers: deps.servers });
     },

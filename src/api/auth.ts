@@ -10,15 +10,18 @@ declare module 'fastify' {
 
 const BEARER = /^Bearer[ ]+([^\s]+)[ ]*$/i;
 
-/** Resolves `Authorization: Bearer <token>` to the caller's account, or answers 401. */
-export function authenticate(accounts: AccountService) {
+/** Resolves `Authorization: Bearer <token>` to the caller's account, or leaves `caller` null. */
+export function identify(accounts: AccountService) {
   return async (request: FastifyRequest): Promise<void> => {
     const header = request.headers.authorization;
     const match = typeof header === 'string' ? BEARER.exec(header) : null;
-    const caller = match?.[1] ? await accounts.authenticate(match[1]) : null;
-    if (!caller) throw errors.notAuthenticated();
-    request.caller = caller;
+    request.caller = match?.[1] ? await accounts.authenticate(match[1]) : null;
   };
+}
+
+/** Answers 401 to a request without a valid token, before its body is read. */
+export async function requireCaller(request: FastifyRequest): Promise<void> {
+  if (!request.caller) throw errors.notAuthenticated();
 }
 
 export function callerOf(request: FastifyRequest): Caller {

@@ -204,6 +204,11 @@ export const errorResponses = {
   413: described('The request body is too large', [
     errorExample('The request body is larger than the limit of 65536 bytes.', 'payload_too_large'),
   ]),
+  429: described(
+    'Too Many Requests - the token has used its requests for this minute; the RateLimit-Limit, ' +
+      'RateLimit-Remaining and RateLimit-Reset headers (on every answer) and Retry-After say how many and when',
+    [errorExample('Too many requests; retry in 42 seconds.', 'rate_limited')],
+  ),
   415: described('The body is not JSON', [
     errorExample(
       'Content-Type text/plain is not supported; send application/json.',

@@ -334,6 +334,27 @@ export interface operations {
           };
         };
       };
+      /** @description Too Many Requests - the token has used its requests for this minute; the RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset headers (on every answer) and Retry-After say how many and when */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "detail": "Too many requests; retry in 42 seconds.",
+           *       "code": "rate_limited"
+           *     }
+           */
+          'application/json': {
+            detail: string;
+            code: string;
+            errors?: {
+              [key: string]: string[];
+            };
+          };
+        };
+      };
     };
   };
   createSnapshot: {
@@ -504,6 +525,27 @@ export interface operations {
           };
         };
       };
+      /** @description Too Many Requests - the token has used its requests for this minute; the RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset headers (on every answer) and Retry-After say how many and when */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "detail": "Too many requests; retry in 42 seconds.",
+           *       "code": "rate_limited"
+           *     }
+           */
+          'application/json': {
+            detail: string;
+            code: string;
+            errors?: {
+              [key: string]: string[];
+            };
+          };
+        };
+      };
     };
   };
   getSnapshot: {
@@ -643,6 +685,27 @@ export interface operations {
           };
         };
       };
+      /** @description Too Many Requests - the token has used its requests for this minute; the RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset headers (on every answer) and Retry-After say how many and when */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "detail": "Too many requests; retry in 42 seconds.",
+           *       "code": "rate_limited"
+           *     }
+           */
+          'application/json': {
+            detail: string;
+            code: string;
+            errors?: {
+              [key: string]: string[];
+            };
+          };
+        };
+      };
     };
   };
   deleteSnapshot: {
@@ -751,6 +814,27 @@ export interface operations {
            * @example {
            *       "detail": "Content-Type text/plain is not supported; send application/json.",
            *       "code": "unsupported_media_type"
+           *     }
+           */
+          'application/json': {
+            detail: string;
+            code: string;
+            errors?: {
+              [key: string]: string[];
+            };
+          };
+        };
+      };
+      /** @description Too Many Requests - the token has used its requests for this minute; the RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset headers (on every answer) and Retry-After say how many and when */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "detail": "Too many requests; retry in 42 seconds.",
+           *       "code": "rate_limited"
            *     }
            */
           'application/json': {
@@ -917,6 +1001,27 @@ export interface operations {
           };
         };
       };
+      /** @description Too Many Requests - the token has used its requests for this minute; the RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset headers (on every answer) and Retry-After say how many and when */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "detail": "Too many requests; retry in 42 seconds.",
+           *       "code": "rate_limited"
+           *     }
+           */
+          'application/json': {
+            detail: string;
+            code: string;
+            errors?: {
+              [key: string]: string[];
+            };
+          };
+        };
+      };
     };
   };
   listServers: {
@@ -1043,6 +1148,27 @@ export interface operations {
            * @example {
            *       "detail": "Content-Type text/plain is not supported; send application/json.",
            *       "code": "unsupported_media_type"
+           *     }
+           */
+          'application/json': {
+            detail: string;
+            code: string;
+            errors?: {
+              [key: string]: string[];
+            };
+          };
+        };
+      };
+      /** @description Too Many Requests - the token has used its requests for this minute; the RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset headers (on every answer) and Retry-After say how many and when */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "detail": "Too many requests; retry in 42 seconds.",
+           *       "code": "rate_limited"
            *     }
            */
           'application/json': {
@@ -1185,6 +1311,27 @@ export interface operations {
           };
         };
       };
+      /** @description Too Many Requests - the token has used its requests for this minute; the RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset headers (on every answer) and Retry-After say how many and when */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "detail": "Too many requests; retry in 42 seconds.",
+           *       "code": "rate_limited"
+           *     }
+           */
+          'application/json': {
+            detail: string;
+            code: string;
+            errors?: {
+              [key: string]: string[];
+            };
+          };
+        };
+      };
     };
   };
   stopServer: {
@@ -1316,6 +1463,27 @@ export interface operations {
           };
         };
       };
+      /** @description Too Many Requests - the token has used its requests for this minute; the RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset headers (on every answer) and Retry-After say how many and when */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "detail": "Too many requests; retry in 42 seconds.",
+           *       "code": "rate_limited"
+           *     }
+           */
+          'application/json': {
+            detail: string;
+            code: string;
+            errors?: {
+              [key: string]: string[];
+            };
+          };
+        };
+      };
     };
   };
   startServer: {
@@ -1436,6 +1604,27 @@ export interface operations {
            * @example {
            *       "detail": "Content-Type text/plain is not supported; send application/json.",
            *       "code": "unsupported_media_type"
+           *     }
+           */
+          'application/json': {
+            detail: string;
+            code: string;
+            errors?: {
+              [key: string]: string[];
+            };
+          };
+        };
+      };
+      /** @description Too Many Requests - the token has used its requests for this minute; the RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset headers (on every answer) and Retry-After say how many and when */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "detail": "Too many requests; retry in 42 seconds.",
+           *       "code": "rate_limited"
            *     }
            */
           'application/json': {
