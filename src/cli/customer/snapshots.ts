@@ -124,6 +124,10 @@ export function registerSnapshots(program: Command): void {
       const snapshotId = positiveInt(id);
       const client = await apiClient();
       if (!options.yes) await confirmRestore(client, snapshotId);
+      // The power state before, to notice a restore that gave up (it leaves the server stopped).
+      const before = options.wait
+        ? (await client.getServer((await client.getSnapshot(snapshotId)).server.id)).status
+        : null;
       const result = await client.restoreSnapshot(snapshotId);
       if (!options.wait) {
         if (options.json) printJson(result);
@@ -137,6 +141,10 @@ export function registerSnapshots(program: Command): void {
         (s) => bar.update(s.status),
       );
       bar.finish(`restored from snapshot ${snapshotId}, ${server.status}`);
+      if (before === 'running' && server.status === 'stopped')
+        process.stderr.write(
+          `vpsctl: the server was running before and is stopped now; check its disk before starting it (vpsctl servers start ${server.id})\n`,
+        );
       if (options.json) printJson(server);
       else
         process.stdout.write(
