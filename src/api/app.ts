@@ -16,6 +16,7 @@ import { registerOpenApi } from './openapi.ts';
 import { registerRateLimit } from './rate-limit.ts';
 import { serverRoutes } from './routes/servers.ts';
 import { snapshotRoutes } from './routes/snapshots.ts';
+import { registerSecurityHeaders } from './security-headers.ts';
 import { validatorCompiler } from './validators.ts';
 
 export interface AppDeps {
@@ -77,6 +78,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions): Promise<Fast
     reply.header('X-Request-Id', request.id);
   });
 
+  await registerSecurityHeaders(app);
   await registerOpenApi(app);
 
   app.get('/healthz', async () => ({ status: 'ok' }));

@@ -1,6 +1,7 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
+import { DOCS_CSP } from './security-headers.ts';
 
 const DESCRIPTION = `Manage point-in-time snapshots of your servers for quick recovery. A snapshot holds the server's
 whole disk; restoring one makes the disk byte-identical to it.
@@ -42,6 +43,7 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(swaggerUi, {
     routePrefix: '/docs',
-    uiConfig: { persistAuthorization: true, tryItOutEnabled: true, deepLinking: true },
+    uiConfig: { persistAuthorization: true, tryItOutEnabled: true, deepLinking: true, validatorUrl: null },
+    staticCSP: DOCS_CSP,
   });
 }

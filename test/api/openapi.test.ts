@@ -76,6 +76,8 @@ describe('OpenAPI document and API reference', () => {
     for (const source of sources.filter((s) => /\.(js|css)$/.test(s))) {
       const asset = await fetch(new URL(source, `${service.url}/docs/`));
       expect(asset.status, source).toBe(200);
+      // Read to the end: an unread body keeps its response in flight and the service's close waits for it.
+      await asset.arrayBuffer();
     }
   });
 });
