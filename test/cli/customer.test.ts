@@ -229,8 +229,22 @@ describe('snapshots', () => {
           'The server will be automatically stopped before restoration begins.',
       );
       expect(await sha256File(server.disk)).toBe(before);
+      // On a terminal the wait is a live bar.
+      expect(right.stdout).toMatch(/server \d+ \[[#-]{30}\]/);
     },
   );
+
+  it.skipIf(!HAS_SCRIPT)('delete asks y/N: anything but yes keeps the snapshot', async () => {
+    const server = await makeServer();
+    const id = await createCompleted(server.id, 'maybe');
+    const kept = await cli(['snapshots', 'delete', String(id)], { tty: true, input: 'n\n' });
+    expect(kept.code).toBe(1);
+    expect(kept.stdout).toContain('[y/N]');
+    expect(JSON.parse(await ok('snapshots', 'show', String(id), '--json')).status).toBe('completed');
+    const deleted = await cli(['snapshots', 'delete', String(id), '--wait'], { tty: true, input: 'y\n' });
+    expect(deleted.code, deleted.stdout).toBe(0);
+    expect((await cli(['snapshots', 'show', String(id)])).code).toBe(1);
+  });
 
   it('delete --yes --wait removes the snapshot; without --yes and no terminal it refuses', async () => {
     const server = await makeServer();

@@ -62,7 +62,16 @@ async function cli(dataDir: string, ...args: string[]): Promise<CliResult> {
   try {
     const { stdout, stderr } = await run(process.execPath, [VPSCTL, ...args], {
       cwd: ROOT,
-      env: { ...process.env, VPS_DATA_DIR: dataDir, LOG_LEVEL: 'info', ...(await databaseEnv(dataDir)) },
+      env: {
+        ...process.env,
+        VPS_DATA_DIR: dataDir,
+        LOG_LEVEL: 'info',
+        // No customer API configured, whatever the machine running the tests has: operator commands only.
+        VPS_API_URL: '',
+        VPS_API_TOKEN: '',
+        VPS_CONFIG: path.join(dataDir, 'no-vpsctl-config.json'),
+        ...(await databaseEnv(dataDir)),
+      },
     });
     return { code: 0, stdout, stderr };
   } catch (error) {
