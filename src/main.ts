@@ -4,6 +4,7 @@ import { type Logger, pino } from 'pino';
 import { buildApp } from './api/app.ts';
 import type { Config } from './config.ts';
 import { type Db, openDatabase } from './db/connection.ts';
+import { countOpenJobs } from './db/jobs.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { AccountService } from './domain/account-service.ts';
 import { ServerService } from './domain/server-service.ts';
@@ -13,6 +14,7 @@ import type { HypervisorDriver } from './hypervisor/driver.ts';
 import { LocalDriver } from './hypervisor/local-driver.ts';
 import { createJobHandlers } from './jobs/handlers.ts';
 import { Worker } from './jobs/worker.ts';
+import { createServiceMetrics, type ServiceMetrics } from './metrics/service-metrics.ts';
 
 /** The parts of a running service, wired once here; every other module receives what it needs. */
 export interface Services {
@@ -24,6 +26,7 @@ export interface Services {
   accounts: AccountService;
   snapshots: SnapshotService;
   servers: ServerService;
+  metrics: ServiceMetrics;
   now: () => number;
   close(): Promise<void>;
 }
@@ -85,6 +88,7 @@ export async function openServices(
       onSnapshotDeleted: (id) => localWorker?.()?.cancelSnapshotJobs(id),
     }),
     servers: new ServerService({ db, hypervisor }),
+    metrics: createServiceMetrics({ openJobs: () => countOpenJobs(db) }),
     close: () => db.destroy(),
   };
 }
@@ -95,7 +99,8 @@ export function createWorker(
 ): Worker {
   return new Worker({
     db: services.db,
-    handlers: createJobHandlers(services),
+    handlers: createJobHandlers({ ...services, onBytes: services.metrics.bytes }),
+    onJobFinished: (type, outcome, ms) => services.metrics.jobFinished(type, outcome, ms / 1000),
     logger: services.logger.child({ component: 'worker', ...(options.host ? { host: options.host } : {}) }),
     leaseMs: services.config.jobLeaseMs,
     ...(options.host === undefined ? {} : { host: options.host }),
@@ -147,6 +152,7 @@ export async function startService(
       accounts: services.accounts,
       snapshots: services.snapshots,
       servers: services.servers,
+      metrics: services.metrics,
       ready: async () => {
         await services.db.selectFrom('accounts').select('id').limit(1).execute();
         await services.store.listManifests('readiness-probe');

@@ -10,8 +10,10 @@ import type { AccountService } from '../domain/account-service.ts';
 import { errors } from '../domain/errors.ts';
 import type { ServerService } from '../domain/server-service.ts';
 import type { SnapshotService } from '../domain/snapshot-service.ts';
+import type { ServiceMetrics } from '../metrics/service-metrics.ts';
 import { identify, requireCaller } from './auth.ts';
 import { installErrorHandler, sendError } from './error-handler.ts';
+import { registerMetrics } from './metrics-route.ts';
 import { registerOpenApi } from './openapi.ts';
 import { registerRateLimit } from './rate-limit.ts';
 import { serverRoutes } from './routes/servers.ts';
@@ -23,6 +25,8 @@ export interface AppDeps {
   accounts: AccountService;
   snapshots: SnapshotService;
   servers: ServerService;
+  /** Request durations are recorded into it and it is served at GET /metrics. */
+  metrics?: ServiceMetrics;
   /** Readiness probe: resolves when the database and the store answer. */
   ready?: () => Promise<void>;
 }
@@ -79,6 +83,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions): Promise<Fast
   });
 
   await registerSecurityHeaders(app);
+  if (deps.metrics) registerMetrics(app, deps.metrics);
   await registerOpenApi(app);
 
   app.get('/healthz', async () => ({ status: 'ok' }));

@@ -19,3 +19,6 @@ export interface JobHandler {
 }
 
 export type JobHandlers = Record<JobType, JobHandler>;
+
+/** How one attempt of a job ended: done, given up, queued again after a failure, or cancelled. */
+export type JobOutcome = 'succeeded' | 'failed' | 'retried' | 'cancelled';

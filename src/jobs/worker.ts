@@ -11,7 +11,7 @@ import {
 } from '../db/jobs.ts';
 import { backoffMs } from './backoff.ts';
 import { WorkerDied } from './customer-reason.ts';
-import type { JobHandlers } from './types.ts';
+import type { JobHandlers, JobOutcome } from './types.ts';
 
 export interface WorkerOptions {
   db: Db;
@@ -25,6 +25,8 @@ export interface WorkerOptions {
   /** Claim only jobs of servers on this hypervisor host. */
   host?: string;
   now?: () => number;
+  /** Told how each attempt ended and how long it took (for metrics). */
+  onJobFinished?: (type: JobRow['type'], outcome: JobOutcome, ms: number) => void;
 }
 
 class Cancelled extends Error {}
@@ -192,6 +194,8 @@ export class Worker {
     );
 
     const started = this.now();
+    const finished = (outcome: JobOutcome) =>
+      this.options.onJobFinished?.(job.type, outcome, this.now() - started);
     log.info({ attempt: job.attempts }, 'job started');
     try {
       await handler.run({
@@ -203,12 +207,14 @@ export class Worker {
       });
       // A handler that returned has done its work, even if an abort arrived meanwhile.
       await finishJob(db, { ...ref, now: this.now() }, { status: 'succeeded' });
+      finished('succeeded');
       log.info({ ms: this.now() - started }, 'job succeeded');
     } catch (caught) {
       const reason = controller.signal.aborted ? controller.signal.reason : caught;
       const now = this.now();
       if (reason instanceof Cancelled) {
         await finishJob(db, { ...ref, now }, { status: 'cancelled' });
+        finished('cancelled');
         log.info('job cancelled');
       } else if (reason instanceof LeaseLost) {
         log.warn('job abandoned: its lease passed to another worker');
@@ -223,10 +229,12 @@ export class Worker {
           { ...ref, now },
           { status: 'queued', error: describe(reason), runAfter: now + delay },
         );
+        finished('retried');
         log.warn({ err: reason, retryInMs: delay }, 'job failed; will retry');
       } else {
         await this.giveUp(job, reason);
         await finishJob(db, { ...ref, now }, { status: 'failed', error: describe(reason) });
+        finished('failed');
         log.error({ err: reason }, 'job failed for the last time');
       }
     } finally {
