@@ -124,6 +124,14 @@ describe('vpsctl login', () => {
     expect((await stat(config)).mode & 0o777).toBe(0o600);
     expect(JSON.parse(await readFile(config, 'utf8'))).toEqual({ url: service.url, token });
 
+    if (HAS_SCRIPT) {
+      // On a terminal the token is read without echo, and the file is replaced with the same mode.
+      const typed = await cli(['login', '--url', service.url], { env, tty: true, input: `${token}\n` });
+      expect(typed.code, typed.stdout).toBe(0);
+      expect(typed.stdout).toContain('API token: ');
+      expect((await stat(config)).mode & 0o777).toBe(0o600);
+    }
+
     const listed = await cli(['snapshots', 'list', '--json'], { env });
     expect(listed.code, listed.stderr).toBe(0);
     expect(JSON.parse(listed.stdout)).toMatchObject({

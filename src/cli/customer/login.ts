@@ -1,15 +1,21 @@
 import type { Command } from 'commander';
 import { configPath, readApiConfig, writeApiConfig } from './config.ts';
 import { CliExit } from './exit.ts';
-import { ask, canAsk } from './prompt.ts';
+import { ask, askSecret, canAsk } from './prompt.ts';
 import { clientFor } from './session.ts';
 
 const DEFAULT_URL = 'http://127.0.0.1:8000';
 
-async function value(given: string | undefined, question: string, fallback?: string): Promise<string> {
+async function value(
+  given: string | undefined,
+  question: string,
+  fallback?: string,
+  secret = false,
+): Promise<string> {
   if (given) return given;
   if (!canAsk() && fallback) return fallback;
-  const answer = await ask(fallback ? `${question} [${fallback}]: ` : `${question}: `);
+  const prompt = fallback ? `${question} [${fallback}]: ` : `${question}: `;
+  const answer = await (secret ? askSecret(prompt) : ask(prompt));
   const chosen = answer || fallback;
   if (!chosen) throw new CliExit(2, `${question.toLowerCase()} is required (or pass it as an option)`);
   return chosen;
@@ -24,7 +30,7 @@ export function registerLogin(program: Command): void {
     .action(async (options: { url?: string; token?: string }) => {
       const known = await readApiConfig();
       const url = await value(options.url, 'API URL', process.env.VPS_API_URL || known?.url || DEFAULT_URL);
-      const token = await value(options.token, 'API token', process.env.VPS_API_TOKEN || undefined);
+      const token = await value(options.token, 'API token', process.env.VPS_API_TOKEN || undefined, true);
       const { count } = await clientFor({ url, token }).listServers({ pageSize: 1 });
       const file = configPath();
       await writeApiConfig(file, { url, token });
