@@ -8,7 +8,12 @@ whole disk; restoring one makes the disk byte-identical to it.
 
 Every call needs \`Authorization: Bearer <token>\`. Errors are JSON \`{"detail", "code"}\`, with \`errors\`
 per field for invalid input. Another account's snapshot or server answers exactly like a missing one (404).
-At most 5 snapshots per server.`;
+At most 5 snapshots per server.
+
+Send \`Accept-Language: ps\` for error sentences in Pashto; \`code\` is the same in every language. Each token
+may make a limited number of requests a minute (1200 unless the operator set otherwise): every answer says where
+it stands in \`RateLimit-Limit\`, \`RateLimit-Remaining\` and \`RateLimit-Reset\`, and past the limit the answer
+is 429 \`rate_limited\` with \`Retry-After\`.`;
 
 /**
  * The OpenAPI 3.1 document, generated from the same TypeBox schemas that validate requests and serialize

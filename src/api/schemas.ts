@@ -204,11 +204,19 @@ export const errorResponses = {
   413: described('The request body is too large', [
     errorExample('The request body is larger than the limit of 65536 bytes.', 'payload_too_large'),
   ]),
-  429: described(
-    'Too Many Requests - the token has used its requests for this minute; the RateLimit-Limit, ' +
-      'RateLimit-Remaining and RateLimit-Reset headers (on every answer) and Retry-After say how many and when',
-    [errorExample('Too many requests; retry in 42 seconds.', 'rate_limited')],
-  ),
+  429: Type.Unsafe<Static<typeof ErrorBody>>({
+    ...described(
+      'Too Many Requests - the token has used its requests for this minute; RateLimit-Limit, ' +
+        'RateLimit-Remaining and RateLimit-Reset (on every answer) and Retry-After say how many and when',
+      [errorExample('Too many requests; retry in 42 seconds.', 'rate_limited')],
+    ),
+    headers: {
+      'Retry-After': Type.Integer({ minimum: 1, description: 'Seconds until the token may call again.' }),
+      'RateLimit-Limit': Type.Integer({ minimum: 1, description: 'Requests a token may make per minute.' }),
+      'RateLimit-Remaining': Type.Integer({ minimum: 0, description: 'Requests left in this minute.' }),
+      'RateLimit-Reset': Type.Integer({ minimum: 0, description: 'Seconds until the minute starts over.' }),
+    },
+  }),
   415: described('The body is not JSON', [
     errorExample(
       'Content-Type text/plain is not supported; send application/json.',

@@ -334,9 +334,17 @@ export interface operations {
           };
         };
       };
-      /** @description Too Many Requests - the token has used its requests for this minute; the RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset headers (on every answer) and Retry-After say how many and when */
+      /** @description Too Many Requests - the token has used its requests for this minute; RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset (on every answer) and Retry-After say how many and when */
       429: {
         headers: {
+          /** @description Seconds until the token may call again. */
+          'Retry-After'?: number;
+          /** @description Requests a token may make per minute. */
+          'RateLimit-Limit'?: number;
+          /** @description Requests left in this minute. */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the minute starts over. */
+          'RateLimit-Reset'?: number;
           [name: string]: unknown;
         };
         content: {
@@ -525,9 +533,17 @@ export interface operations {
           };
         };
       };
-      /** @description Too Many Requests - the token has used its requests for this minute; the RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset headers (on every answer) and Retry-After say how many and when */
+      /** @description Too Many Requests - the token has used its requests for this minute; RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset (on every answer) and Retry-After say how many and when */
       429: {
         headers: {
+          /** @description Seconds until the token may call again. */
+          'Retry-After'?: number;
+          /** @description Requests a token may make per minute. */
+          'RateLimit-Limit'?: number;
+          /** @description Requests left in this minute. */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the minute starts over. */
+          'RateLimit-Reset'?: number;
           [name: string]: unknown;
         };
         content: {
@@ -685,9 +701,17 @@ export interface operations {
           };
         };
       };
-      /** @description Too Many Requests - the token has used its requests for this minute; the RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset headers (on every answer) and Retry-After say how many and when */
+      /** @description Too Many Requests - the token has used its requests for this minute; RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset (on every answer) and Retry-After say how many and when */
       429: {
         headers: {
+          /** @description Seconds until the token may call again. */
+          'Retry-After'?: number;
+          /** @description Requests a token may make per minute. */
+          'RateLimit-Limit'?: number;
+          /** @description Requests left in this minute. */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the minute starts over. */
+          'RateLimit-Reset'?: number;
           [name: string]: unknown;
         };
         content: {
@@ -825,9 +849,17 @@ export interface operations {
           };
         };
       };
-      /** @description Too Many Requests - the token has used its requests for this minute; the RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset headers (on every answer) and Retry-After say how many and when */
+      /** @description Too Many Requests - the token has used its requests for this minute; RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset (on every answer) and Retry-After say how many and when */
       429: {
         headers: {
+          /** @description Seconds until the token may call again. */
+          'Retry-After'?: number;
+          /** @description Requests a token may make per minute. */
+          'RateLimit-Limit'?: number;
+          /** @description Requests left in this minute. */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the minute starts over. */
+          'RateLimit-Reset'?: number;
           [name: string]: unknown;
         };
         content: {
@@ -1001,9 +1033,17 @@ export interface operations {
           };
         };
       };
-      /** @description Too Many Requests - the token has used its requests for this minute; the RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset headers (on every answer) and Retry-After say how many and when */
+      /** @description Too Many Requests - the token has used its requests for this minute; RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset (on every answer) and Retry-After say how many and when */
       429: {
         headers: {
+          /** @description Seconds until the token may call again. */
+          'Retry-After'?: number;
+          /** @description Requests a token may make per minute. */
+          'RateLimit-Limit'?: number;
+          /** @description Requests left in this minute. */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the minute starts over. */
+          'RateLimit-Reset'?: number;
           [name: string]: unknown;
         };
         content: {
@@ -1159,9 +1199,17 @@ export interface operations {
           };
         };
       };
-      /** @description Too Many Requests - the token has used its requests for this minute; the RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset headers (on every answer) and Retry-After say how many and when */
+      /** @description Too Many Requests - the token has used its requests for this minute; RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset (on every answer) and Retry-After say how many and when */
       429: {
         headers: {
+          /** @description Seconds until the token may call again. */
+          'Retry-After'?: number;
+          /** @description Requests a token may make per minute. */
+          'RateLimit-Limit'?: number;
+          /** @description Requests left in this minute. */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the minute starts over. */
+          'RateLimit-Reset'?: number;
           [name: string]: unknown;
         };
         content: {
@@ -1311,9 +1359,17 @@ export interface operations {
           };
         };
       };
-      /** @description Too Many Requests - the token has used its requests for this minute; the RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset headers (on every answer) and Retry-After say how many and when */
+      /** @description Too Many Requests - the token has used its requests for this minute; RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset (on every answer) and Retry-After say how many and when */
       429: {
         headers: {
+          /** @description Seconds until the token may call again. */
+          'Retry-After'?: number;
+          /** @description Requests a token may make per minute. */
+          'RateLimit-Limit'?: number;
+          /** @description Requests left in this minute. */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the minute starts over. */
+          'RateLimit-Reset'?: number;
           [name: string]: unknown;
         };
         content: {
@@ -1463,9 +1519,17 @@ export interface operations {
           };
         };
       };
-      /** @description Too Many Requests - the token has used its requests for this minute; the RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset headers (on every answer) and Retry-After say how many and when */
+      /** @description Too Many Requests - the token has used its requests for this minute; RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset (on every answer) and Retry-After say how many and when */
       429: {
         headers: {
+          /** @description Seconds until the token may call again. */
+          'Retry-After'?: number;
+          /** @description Requests a token may make per minute. */
+          'RateLimit-Limit'?: number;
+          /** @description Requests left in this minute. */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the minute starts over. */
+          'RateLimit-Reset'?: number;
           [name: string]: unknown;
         };
         content: {
@@ -1615,9 +1679,17 @@ export interface operations {
           };
         };
       };
-      /** @description Too Many Requests - the token has used its requests for this minute; the RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset headers (on every answer) and Retry-After say how many and when */
+      /** @description Too Many Requests - the token has used its requests for this minute; RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset (on every answer) and Retry-After say how many and when */
       429: {
         headers: {
+          /** @description Seconds until the token may call again. */
+          'Retry-After'?: number;
+          /** @description Requests a token may make per minute. */
+          'RateLimit-Limit'?: number;
+          /** @description Requests left in this minute. */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the minute starts over. */
+          'RateLimit-Reset'?: number;
           [name: string]: unknown;
         };
         content: {
