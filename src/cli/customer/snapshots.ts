@@ -5,7 +5,7 @@ import { CliExit } from './exit.ts';
 import { ask, requireConfirmable } from './prompt.ts';
 import { apiClient, listAll, printJson } from './session.ts';
 import { snapshotDetails, snapshotTable } from './views.ts';
-import { pollUntil, pollUntilGone, progress } from './wait.ts';
+import { pollUntil, pollUntilGone, progress, waiting } from './wait.ts';
 
 export const RESTORE_WARNING =
   'Restoring from a snapshot will overwrite all current data on the server. This action cannot be undone. ' +
@@ -22,10 +22,12 @@ function show(snapshot: Snapshot, options: JsonOption): void {
 
 async function waitForCapture(client: ApiClient, id: number): Promise<Snapshot> {
   const bar = progress(`snapshot ${id}`);
-  const final = await pollUntil(
-    () => client.getSnapshot(id),
-    (s) => s.status !== 'in_progress',
-    (s) => bar.update(s.status, s.progress),
+  const final = await waiting(`snapshot ${id} is still being taken (vpsctl snapshots show ${id})`, () =>
+    pollUntil(
+      () => client.getSnapshot(id),
+      (s) => s.status !== 'in_progress',
+      (s) => bar.update(s.status, s.progress),
+    ),
   );
   bar.finish(
     final.status === 'failed' ? `failed: ${final.failure_reason ?? 'no reason given'}` : final.status,
@@ -135,10 +137,14 @@ export function registerSnapshots(program: Command): void {
         return;
       }
       const bar = progress(`server ${result.server.id}`);
-      const server = await pollUntil(
-        () => client.getServer(result.server.id),
-        (s) => s.status !== 'restoring',
-        (s) => bar.update(s.status),
+      const server = await waiting(
+        `server ${result.server.id} is still being restored (vpsctl servers show ${result.server.id})`,
+        () =>
+          pollUntil(
+            () => client.getServer(result.server.id),
+            (s) => s.status !== 'restoring',
+            (s) => bar.update(s.status),
+          ),
       );
       bar.finish(`restored from snapshot ${snapshotId}, ${server.status}`);
       if (before === 'running' && server.status === 'stopped')
@@ -165,7 +171,9 @@ export function registerSnapshots(program: Command): void {
       if (options.wait) {
         const bar = progress(`snapshot ${snapshotId}`);
         bar.update('deleting');
-        await pollUntilGone(() => client.getSnapshot(snapshotId));
+        await waiting(`snapshot ${snapshotId} is being deleted`, () =>
+          pollUntilGone(() => client.getSnapshot(snapshotId)),
+        );
         bar.finish('deleted');
       }
       process.stdout.write(`Snapshot ${snapshotId} deleted\n`);

@@ -42,6 +42,26 @@ export function progress(label: string, stream: NodeJS.WriteStream = process.std
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** A failure worth another try while waiting: the API busy, restarting or out of reach for a moment. */
+function transient(error: unknown): boolean {
+  if (error instanceof ApiError) return error.status === 429 || error.status >= 500;
+  return error instanceof TypeError && error.message === 'fetch failed';
+}
+
+const TRIES = 10;
+
+/** `get`, tried again (up to 10 times in a row, backing off) while it fails for a transient reason. */
+async function patiently<T>(get: () => Promise<T>, intervalMs: number): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await get();
+    } catch (error) {
+      if (!transient(error) || attempt >= TRIES) throw error;
+      await sleep(intervalMs * Math.min(attempt, 5));
+    }
+  }
+}
+
 /** Reads `get` about once a second until `done` says so; each reading goes to `seen`. */
 export async function pollUntil<T>(
   get: () => Promise<T>,
@@ -50,10 +70,24 @@ export async function pollUntil<T>(
   intervalMs = POLL_INTERVAL_MS,
 ): Promise<T> {
   for (;;) {
-    const value = await get();
+    const value = await patiently(get, intervalMs);
     seen(value);
     if (done(value)) return value;
     await sleep(intervalMs);
+  }
+}
+
+/** Runs a wait; Ctrl-C ends only the waiting, saying that the work goes on and how to follow it. */
+export async function waiting<T>(note: string, wait: () => Promise<T>): Promise<T> {
+  const onInterrupt = () => {
+    process.stderr.write(`\nvpsctl: stopped waiting; ${note}\n`);
+    process.exit(130);
+  };
+  process.once('SIGINT', onInterrupt);
+  try {
+    return await wait();
+  } finally {
+    process.off('SIGINT', onInterrupt);
   }
 }
 
@@ -64,7 +98,7 @@ export async function pollUntilGone(
 ): Promise<void> {
   for (;;) {
     try {
-      await get();
+      await patiently(get, intervalMs);
     } catch (error) {
       if (error instanceof ApiError && error.status === 404) return;
       throw error;
