@@ -43,14 +43,14 @@ export const pashto: Catalogue = {
     server_not_found: ({ id }) => `سرور ${id} شتون نلري.`,
     snapshot_not_found: ({ id }) => `سنیپ شاټ ${id} شتون نلري.`,
     snapshot_limit_reached: ({ serverId, limit }) =>
-      `سرور ${serverId} دمخه د ${limit} سنیپ شاټونو اعظمي حد ته رسېدلی دی. د بل جوړولو دمخه یو ړنګ کړئ.`,
+      `سرور ${serverId} دمخه د ${limit} سنیپ شاټونو اعظمي حد ته رسېدلی دی. د بل سنیپ شاټ له جوړولو مخکې یو ړنګ کړئ.`,
     server_restoring: ({ serverId }) =>
       `سرور ${serverId} له یوه سنیپ شاټ څخه بیا رغول کېږي؛ تر هغه انتظار وکړئ چې بیا رغونه پای ته ورسېږي.`,
     snapshot_not_restorable: ({ id, status }) =>
       `سنیپ شاټ ${id} ${STATUS[status]} دی؛ یوازې بشپړ شوی سنیپ شاټ بیا رغول کېدای شي.`,
     rate_limited: ({ retryAfterSeconds }) =>
       `ډېرې زیاتې غوښتنې؛ ${retryAfterSeconds} ثانیې وروسته بیا هڅه وکړئ.`,
-    internal_error: () => 'زموږ په خوا کې یوه ستونزه رامنځته شوه؛ ثبت شوې ده.',
+    internal_error: () => 'زموږ په سیستم کې یوه ستونزه رامنځته شوه؛ ثبت شوې ده.',
   },
   field: (issue) => {
     switch (issue.rule) {
