@@ -269,6 +269,23 @@ describe('snapshots', () => {
     expect(gone.stderr).toContain(`vpsctl: Snapshot ${id} does not exist. (snapshot_not_found)`);
   });
 
+  it('create --wait exits 1 when the snapshot fails, with the reason', async () => {
+    const server = await makeServer();
+    await rm(server.disk);
+    const result = await cli([
+      'snapshots',
+      'create',
+      '--server',
+      String(server.id),
+      '--name',
+      'lost',
+      '--wait',
+    ]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/: failed: .+/);
+    expect(result.stdout).toMatch(/status:\s+failed/);
+  });
+
   it('a bad token exits 1 with the detail and the hint to log in', async () => {
     const result = await cli(['snapshots', 'list'], { env: { VPS_API_TOKEN: 'vps_wrong' } });
     expect(result.code).toBe(1);
