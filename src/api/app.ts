@@ -78,8 +78,10 @@ export async function buildApp(deps: AppDeps, options: AppOptions): Promise<Fast
     parseJson(request, text, done);
   });
 
-  app.addHook('onSend', async (request, reply) => {
+  // A callback hook, not an async one: it runs on every request, and a promise per request costs.
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('X-Request-Id', request.id);
+    done();
   });
 
   await registerSecurityHeaders(app);

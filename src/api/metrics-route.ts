@@ -6,7 +6,7 @@ import type { ServiceMetrics } from '../metrics/service-metrics.ts';
  * the registry at GET /metrics, without a token: it holds counts and durations only.
  */
 export function registerMetrics(app: FastifyInstance, metrics: ServiceMetrics): void {
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     metrics.httpRequest(
       {
         method: request.method,
@@ -15,6 +15,7 @@ export function registerMetrics(app: FastifyInstance, metrics: ServiceMetrics): 
       },
       reply.elapsedTime / 1000,
     );
+    done();
   });
   app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
     const text = await metrics.registry.metrics();
