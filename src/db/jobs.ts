@@ -1,25 +1,9 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import { capabilitiesOf } from './dialect.ts';
 import type { Executor } from './executor.ts';
-import type { Database, JobStatus, JobType } from './schema.ts';
+import type { Database, JobTable, JobType } from './schema.ts';
 
-export interface JobRow {
-  id: number;
-  type: JobType;
-  server_id: number;
-  snapshot_id: number;
-  status: JobStatus;
-  attempts: number;
-  max_attempts: number;
-  run_after: number;
-  lease_owner: string | null;
-  lease_expires_at: number | null;
-  cancel_requested: number;
-  progress: number;
-  last_error: string | null;
-  created_at: number;
-  updated_at: number;
-}
+export type JobRow = Selectable<JobTable>;
 
 export async function enqueueJob(
   db: Executor,

@@ -1,18 +1,9 @@
+import type { Selectable } from 'kysely';
 import { syncIdSequence } from './dialect.ts';
 import type { Executor } from './executor.ts';
-import type { ServerStatus } from './schema.ts';
+import type { ServerStatus, ServerTable } from './schema.ts';
 
-export interface ServerRow {
-  id: number;
-  account_id: number;
-  name: string;
-  status: ServerStatus;
-  status_before_restore: ServerStatus | null;
-  host: string;
-  disk_path: string;
-  disk_size_bytes: number;
-  created_at: number;
-}
+export type ServerRow = Selectable<ServerTable>;
 
 export interface NewServer {
   id?: number;

@@ -1,21 +1,10 @@
+import type { Selectable } from 'kysely';
 import { syncIdSequence } from './dialect.ts';
 import type { Executor } from './executor.ts';
-import type { SnapshotStatus } from './schema.ts';
+import type { SnapshotTable } from './schema.ts';
 
-export interface SnapshotRow {
-  id: number;
-  account_id: number;
-  server_id: number;
-  server_name: string;
-  name: string;
-  description: string | null;
-  status: SnapshotStatus;
-  progress: number;
-  size_mb: number | null;
-  failure_reason: string | null;
-  created_at: number;
-  completed_at: number | null;
-}
+/** A snapshot as the API sees it: its row (less the deletion mark) and its server's name. */
+export type SnapshotRow = Omit<Selectable<SnapshotTable>, 'deleted_at'> & { server_name: string };
 
 function selectSnapshots(db: Executor) {
   return db

@@ -1,14 +1,8 @@
+import type { Selectable } from 'kysely';
 import type { Executor } from './executor.ts';
+import type { ApiTokenTable } from './schema.ts';
 
-export interface TokenRow {
-  id: number;
-  account_id: number;
-  token_hash: string;
-  token_prefix: string;
-  created_at: number;
-  last_used_at: number | null;
-  revoked_at: number | null;
-}
+export type TokenRow = Selectable<ApiTokenTable>;
 
 export async function insertToken(
   db: Executor,
