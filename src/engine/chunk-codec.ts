@@ -1,8 +1,9 @@
 import { createHash, webcrypto } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { compress as compressDefaultLevel, decompress } from '@mongodb-js/zstd';
+import type { ChunkStore } from './chunk-store.ts';
 import { sharedDigest } from './digest-pool.ts';
-import { ChunkCorrupt } from './errors.ts';
+import { ChunkCorrupt, ChunkMissing } from './errors.ts';
 
 /**
  * A stored chunk is one codec byte followed by the payload. Data that zstd cannot shrink is kept raw, so
@@ -83,4 +84,21 @@ export async function decodeChunk(blob: Buffer, digest: string, index?: number):
   const actual = await digestOf(data);
   if (actual !== digest) throw new ChunkCorrupt(digest, index, `content hashes to ${actual}`);
   return data;
+}
+
+/** A chunk from the store, decoded and checked against its digest; a missing one is named with its index. */
+export async function readVerifiedChunk(
+  store: ChunkStore,
+  namespace: string,
+  digest: string,
+  index: number,
+): Promise<Buffer> {
+  let blob: Buffer;
+  try {
+    blob = await store.getChunk(namespace, digest);
+  } catch (error) {
+    if (error instanceof ChunkMissing) throw new ChunkMissing(digest, index);
+    throw error;
+  }
+  return decodeChunk(blob, digest, index);
 }

@@ -2,7 +2,7 @@ import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { BufferPool, forEachBounded } from './bounded.ts';
 import { type ProgressCallback, readFully } from './capture.ts';
-import { decodeChunk, digestOf, isAllZero } from './chunk-codec.ts';
+import { digestOf, isAllZero, readVerifiedChunk } from './chunk-codec.ts';
 import type { ChunkStore } from './chunk-store.ts';
 import { ChunkMissing, throwIfAborted } from './errors.ts';
 import { chunkLength, readManifest } from './manifest.ts';
@@ -90,11 +90,7 @@ export async function restoreDisk(options: RestoreOptions): Promise<RestoreResul
       const position = index * chunkSize;
       if (fresh) {
         if (expected) {
-          const content = await decodeChunk(
-            await getChunk(store, namespace, expected, index),
-            expected,
-            index,
-          );
+          const content = await readVerifiedChunk(store, namespace, expected, index);
           await put(index, content, null);
         }
       } else {
@@ -106,11 +102,7 @@ export async function restoreDisk(options: RestoreOptions): Promise<RestoreResul
           if (expected === null) {
             if (!isAllZero(current)) await put(index, Buffer.alloc(length), current);
           } else if ((await digestOf(current)) !== expected) {
-            const content = await decodeChunk(
-              await getChunk(store, namespace, expected, index),
-              expected,
-              index,
-            );
+            const content = await readVerifiedChunk(store, namespace, expected, index);
             await put(index, content, current);
           }
         } finally {
@@ -126,20 +118,6 @@ export async function restoreDisk(options: RestoreOptions): Promise<RestoreResul
     return { chunksWritten, chunksUnchanged: chunks.length - chunksWritten, bytesWritten, imageSize };
   } finally {
     await disk.close();
-  }
-}
-
-async function getChunk(
-  store: ChunkStore,
-  namespace: string,
-  digest: string,
-  index: number,
-): Promise<Buffer> {
-  try {
-    return await store.getChunk(namespace, digest);
-  } catch (error) {
-    if (error instanceof ChunkMissing) throw new ChunkMissing(digest, index);
-    throw error;
   }
 }
 

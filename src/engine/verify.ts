@@ -1,5 +1,5 @@
 import { forEachBounded } from './bounded.ts';
-import { decodeChunk } from './chunk-codec.ts';
+import { readVerifiedChunk } from './chunk-codec.ts';
 import type { ChunkStore } from './chunk-store.ts';
 import { EngineError, throwIfAborted } from './errors.ts';
 import { readManifest } from './manifest.ts';
@@ -36,7 +36,7 @@ export async function verifySnapshot(
     throwIfAborted(options.signal, 'verify');
     const [digest, index] = unique[i]!;
     try {
-      await decodeChunk(await store.getChunk(namespace, digest), digest, index);
+      await readVerifiedChunk(store, namespace, digest, index);
       chunksChecked++;
     } catch (error) {
       if (!(error instanceof EngineError)) throw error;

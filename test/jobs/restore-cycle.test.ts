@@ -1,7 +1,5 @@
 import { open, truncate } from 'node:fs/promises';
-import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { insertServer } from '../../src/db/servers.ts';
 import { patchFile, seededBytes } from '../helpers/disk-images.ts';
 import {
   type ApiAnswer,
@@ -11,7 +9,14 @@ import {
   sha256File,
   startInProcess,
 } from '../helpers/service.ts';
-import { expectConsistentStore, fileSize, MiB, makeDisk, poll, textBlock } from './support.ts';
+import {
+  addServer as addServerWithDisk,
+  expectConsistentStore,
+  fileSize,
+  MiB,
+  poll,
+  textBlock,
+} from './support.ts';
 
 let service: InProcessService;
 let token: string;
@@ -25,20 +30,8 @@ afterEach(async () => {
   await service.stop();
 });
 
-async function addServer(name: string, sizeMiB: number, dataMiB: number, seed: number) {
-  const diskPath = path.join(service.dataDir, `${name}.img`);
-  await makeDisk(diskPath, sizeMiB, dataMiB, seed);
-  const { accounts, db } = service.running.services;
-  const row = await insertServer(db, {
-    accountId: await accounts.accountId('acme'),
-    name,
-    host: 'local',
-    diskPath,
-    diskSizeBytes: sizeMiB * MiB,
-    now: Date.now(),
-  });
-  return { id: row.id, diskPath };
-}
+const addServer = (name: string, sizeMiB: number, dataMiB: number, seed: number) =>
+  addServerWithDisk(service, 'acme', { name, sizeMiB, dataMiB, seed });
 
 const api = (method: string, pathname: string, body?: unknown): Promise<ApiAnswer> =>
   call(service.url, token, method, pathname, body);

@@ -1,8 +1,9 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { expect } from 'vitest';
+import { insertServer } from '../../src/db/servers.ts';
 import { MiB, patchFile, type Region, readAt, seededBytes, writeDisk } from '../helpers/disk-images.ts';
-import { openTestDatabase, vpsctl } from '../helpers/service.ts';
+import { type InProcessService, openTestDatabase, vpsctl } from '../helpers/service.ts';
 
 export { MiB };
 
@@ -45,6 +46,26 @@ export async function makeDisk(file: string, sizeMiB: number, dataMiB: number, s
   await writeDisk(file, sizeMiB * MiB, diskLayout(sizeMiB, dataMiB, seed));
   await patchFile(file, 2 * MiB + 77, textBlock(`server-${seed}`, 512 * 1024));
   await patchFile(file, Math.floor((sizeMiB * MiB) / 2) + 5, textBlock(`middle-${seed}`, 256 * 1024));
+}
+
+/** A server of the account named `account`, with a disk made by makeDisk in the service's data dir. */
+export async function addServer(
+  service: InProcessService,
+  account: string,
+  disk: { name: string; sizeMiB: number; dataMiB: number; seed: number },
+): Promise<{ id: number; diskPath: string }> {
+  const diskPath = path.join(service.dataDir, `${disk.name}.img`);
+  await makeDisk(diskPath, disk.sizeMiB, disk.dataMiB, disk.seed);
+  const { accounts, db } = service.running.services;
+  const row = await insertServer(db, {
+    accountId: await accounts.accountId(account),
+    name: disk.name,
+    host: 'local',
+    diskPath,
+    diskSizeBytes: disk.sizeMiB * MiB,
+    now: Date.now(),
+  });
+  return { id: row.id, diskPath };
 }
 
 /** Overwrites the data regions of a disk made by makeDisk with other bytes: every data chunk then differs. */

@@ -1,7 +1,5 @@
 import { rename, rm } from 'node:fs/promises';
-import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { insertServer } from '../../src/db/servers.ts';
 import { backoffMs } from '../../src/jobs/backoff.ts';
 import { patchFile, seededBytes } from '../helpers/disk-images.ts';
 import {
@@ -12,7 +10,14 @@ import {
   sha256File,
   startInProcess,
 } from '../helpers/service.ts';
-import { expectConsistentStore, MiB, makeDisk, poll, sleep } from './support.ts';
+import {
+  addServer as addServerWithDisk,
+  expectConsistentStore,
+  MiB,
+  makeDisk,
+  poll,
+  sleep,
+} from './support.ts';
 
 const services: InProcessService[] = [];
 
@@ -26,20 +31,8 @@ async function boot(env: Record<string, string> = {}) {
   const token = await makeAccount(service, 'acme');
   const api = (method: string, pathname: string, body?: unknown): Promise<ApiAnswer> =>
     call(service.url, token, method, pathname, body);
-  const addServer = async (name: string, sizeMiB: number, dataMiB: number, seed: number) => {
-    const diskPath = path.join(service.dataDir, `${name}.img`);
-    await makeDisk(diskPath, sizeMiB, dataMiB, seed);
-    const { accounts, db } = service.running.services;
-    const row = await insertServer(db, {
-      accountId: await accounts.accountId('acme'),
-      name,
-      host: 'local',
-      diskPath,
-      diskSizeBytes: sizeMiB * MiB,
-      now: Date.now(),
-    });
-    return { id: row.id, diskPath };
-  };
+  const addServer = (name: string, sizeMiB: number, dataMiB: number, seed: number) =>
+    addServerWithDisk(service, 'acme', { name, sizeMiB, dataMiB, seed });
   const jobs = () => service.running.services.db.selectFrom('jobs').selectAll().orderBy('id').execute();
   const snapshot = async (id: number) => {
     const got = await api('GET', `/api/v1/snapshots/${id}/`);

@@ -9,8 +9,8 @@ import {
   ServerList,
   ServerParams,
 } from '../schemas.ts';
-import { pageLinks, serverBody } from '../serializers.ts';
-import { requestUrl } from './request-url.ts';
+import { serverBody } from '../serializers.ts';
+import { pageBody } from './page-body.ts';
 
 export const serverRoutes: FastifyPluginAsyncTypebox<{ servers: ServerService }> = async (
   app,
@@ -30,11 +30,7 @@ export const serverRoutes: FastifyPluginAsyncTypebox<{ servers: ServerService }>
     async (request) => {
       const { page = 1, page_size = PAGE_SIZE_DEFAULT } = request.query;
       const result = await servers.list(callerOf(request).accountId, { page, pageSize: page_size });
-      return {
-        count: result.count,
-        ...pageLinks(requestUrl(request), page, page_size, result.count),
-        results: result.items.map(serverBody),
-      };
+      return pageBody(request, { page, pageSize: page_size }, result, serverBody);
     },
   );
 

@@ -14,8 +14,8 @@ import {
   SnapshotListQuery,
   SnapshotParams,
 } from '../schemas.ts';
-import { pageLinks, snapshotBody, timestamp } from '../serializers.ts';
-import { requestUrl } from './request-url.ts';
+import { snapshotBody, timestamp } from '../serializers.ts';
+import { pageBody } from './page-body.ts';
 
 export const snapshotRoutes: FastifyPluginAsyncTypebox<{ snapshots: SnapshotService }> = async (
   app,
@@ -40,11 +40,7 @@ export const snapshotRoutes: FastifyPluginAsyncTypebox<{ snapshots: SnapshotServ
         page,
         pageSize: page_size,
       });
-      return {
-        count: result.count,
-        ...pageLinks(requestUrl(request), page, page_size, result.count),
-        results: result.items.map(snapshotBody),
-      };
+      return pageBody(request, { page, pageSize: page_size }, result, snapshotBody);
     },
   );
 
