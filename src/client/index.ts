@@ -23,6 +23,8 @@ export interface ApiClientOptions {
   baseUrl: string;
   token: string;
   fetch?: (input: Request) => Promise<Response>;
+  /** Sent with every call, e.g. `Accept-Language: ps` for error sentences in Pashto. */
+  headers?: Record<string, string>;
 }
 
 export interface PageOptions {
@@ -46,7 +48,7 @@ function unwrap<T>({ data, error, response }: Answer<T>): T {
 export function createApiClient(options: ApiClientOptions) {
   const raw: Client<paths> = createClient<paths>({
     baseUrl: options.baseUrl.replace(/\/+$/, ''),
-    headers: { Authorization: `Bearer ${options.token}` },
+    headers: { ...options.headers, Authorization: `Bearer ${options.token}` },
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
   const page = (p: PageOptions) => ({
