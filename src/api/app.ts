@@ -11,6 +11,7 @@ import { errors } from '../domain/errors.ts';
 import type { ServerService } from '../domain/server-service.ts';
 import type { SnapshotService } from '../domain/snapshot-service.ts';
 import type { ServiceMetrics } from '../metrics/service-metrics.ts';
+import { registerConsole } from '../web/console-routes.ts';
 import { identify, requireCaller } from './auth.ts';
 import { installErrorHandler, sendError } from './error-handler.ts';
 import { registerMetrics } from './metrics-route.ts';
@@ -95,6 +96,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions): Promise<Fast
   await registerSecurityHeaders(app);
   if (deps.metrics) registerMetrics(app, deps.metrics);
   await registerOpenApi(app);
+  await registerConsole(app);
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
