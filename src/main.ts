@@ -7,6 +7,7 @@ import { type Db, openDatabase } from './db/connection.ts';
 import { countOpenJobs } from './db/jobs.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { AccountService } from './domain/account-service.ts';
+import { ActionService } from './domain/action-service.ts';
 import { ServerService } from './domain/server-service.ts';
 import { SnapshotService } from './domain/snapshot-service.ts';
 import { type ChunkStore, LocalChunkStore, parseS3Url, S3ChunkStore } from './engine/index.ts';
@@ -26,6 +27,7 @@ export interface Services {
   accounts: AccountService;
   snapshots: SnapshotService;
   servers: ServerService;
+  actions: ActionService;
   metrics: ServiceMetrics;
   now: () => number;
   close(): Promise<void>;
@@ -72,6 +74,7 @@ export async function openServices(
     : new LocalChunkStore(paths.chunks);
   const hypervisor = new LocalDriver();
   const now = Date.now;
+  const actions = new ActionService({ db });
   return {
     config,
     logger,
@@ -85,9 +88,13 @@ export async function openServices(
       now,
       maxAttempts: config.jobMaxAttempts,
       onJobQueued: () => localWorker?.()?.wake(),
-      onSnapshotDeleted: (id) => localWorker?.()?.cancelSnapshotJobs(id),
+      onSnapshotDeleted: (id) => {
+        localWorker?.()?.cancelSnapshotJobs(id);
+        actions.jobFinished();
+      },
     }),
     servers: new ServerService({ db, hypervisor }),
+    actions,
     metrics: createServiceMetrics({ openJobs: () => countOpenJobs(db) }),
     close: () => db.destroy(),
   };
@@ -100,7 +107,10 @@ export function createWorker(
   return new Worker({
     db: services.db,
     handlers: createJobHandlers({ ...services, onBytes: services.metrics.bytes }),
-    onJobFinished: (type, outcome, ms) => services.metrics.jobFinished(type, outcome, ms / 1000),
+    onJobFinished: (type, outcome, ms) => {
+      services.metrics.jobFinished(type, outcome, ms / 1000);
+      services.actions.jobFinished();
+    },
     logger: services.logger.child({ component: 'worker', ...(options.host ? { host: options.host } : {}) }),
     leaseMs: services.config.jobLeaseMs,
     ...(options.host === undefined ? {} : { host: options.host }),
@@ -152,6 +162,7 @@ export async function startService(
       accounts: services.accounts,
       snapshots: services.snapshots,
       servers: services.servers,
+      actions: services.actions,
       metrics: services.metrics,
       ready: async () => {
         await services.db.selectFrom('accounts').select('id').limit(1).execute();

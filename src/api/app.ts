@@ -7,6 +7,7 @@ import Fastify, {
   type FastifyServerOptions,
 } from 'fastify';
 import type { AccountService } from '../domain/account-service.ts';
+import type { ActionService } from '../domain/action-service.ts';
 import { errors } from '../domain/errors.ts';
 import type { ServerService } from '../domain/server-service.ts';
 import type { SnapshotService } from '../domain/snapshot-service.ts';
@@ -17,6 +18,7 @@ import { installErrorHandler, sendError } from './error-handler.ts';
 import { registerMetrics } from './metrics-route.ts';
 import { registerOpenApi } from './openapi.ts';
 import { registerRateLimit } from './rate-limit.ts';
+import { actionRoutes } from './routes/actions.ts';
 import { serverRoutes } from './routes/servers.ts';
 import { snapshotRoutes } from './routes/snapshots.ts';
 import { registerSecurityHeaders } from './security-headers.ts';
@@ -26,6 +28,7 @@ export interface AppDeps {
   accounts: AccountService;
   snapshots: SnapshotService;
   servers: ServerService;
+  actions: ActionService;
   /** Request durations are recorded into it and it is served at GET /metrics. */
   metrics?: ServiceMetrics;
   /** Readiness probe: resolves when the database and the store answer. */
@@ -116,6 +119,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions): Promise<Fast
       api.addHook('preParsing', requireCaller);
       await api.register(snapshotRoutes, { snapshots: deps.snapshots });
       await api.register(serverRoutes, { servers: deps.servers });
+      await api.register(actionRoutes, { actions: deps.actions });
     },
     { prefix: '/api/v1' },
   );

@@ -15,6 +15,7 @@ const FIELD_RULES: Record<string, Partial<Record<string, FieldIssue>>> = {
     minLength: { rule: 'snapshot_name' },
     maxLength: { rule: 'snapshot_name' },
   },
+  'idempotency-key': { pattern: { rule: 'idempotency_key' } },
 };
 
 function issueFor(field: string, issue: AjvIssue): FieldIssue {

@@ -35,6 +35,10 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       tags: [
         { name: 'snapshots', description: 'Point-in-time copies of a server’s whole disk' },
         { name: 'servers', description: 'The servers snapshots are taken of' },
+        {
+          name: 'actions',
+          description: 'Creates, restores and deletes as they run: follow one to its end, or wait for it',
+        },
       ],
       components: {
         securitySchemes: {

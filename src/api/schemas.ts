@@ -1,4 +1,7 @@
 import { type Static, Type } from '@sinclair/typebox';
+import { ACTION_WAIT_MAX_SECONDS } from '../domain/action-service.ts';
+import { ACTION_STATUSES, ACTION_TYPES } from '../domain/actions.ts';
+import { FAILURE_CODES } from '../domain/failures.ts';
 import { DESCRIPTION_MAX, SNAPSHOT_NAME_PATTERN } from '../domain/rules.ts';
 
 /**
@@ -90,23 +93,41 @@ export const SnapshotList = Type.Object(
   },
 );
 
-export const CreatedSnapshot = Type.Composite([Snapshot, Type.Object({ message: Type.String() })], {
-  description: 'Snapshot creation started successfully',
-  examples: [
-    {
-      id: 802,
-      server: { id: 12345, name: 'web-server-01' },
-      name: 'before-update-snapshot',
-      status: 'in_progress',
-      size_mb: null,
-      created_at: '2025-01-16T16:15:00Z',
-      description: 'Snapshot before system update',
-      progress: 0,
-      failure_reason: null,
-      message: 'Snapshot is being created. This may take 3-10 minutes depending on server size.',
-    },
-  ],
+const ActionId = Type.Integer({
+  minimum: 1,
+  description: 'The action that does the work: follow it at GET /api/v1/actions/{action_id}/.',
 });
+
+/** Where the action of a create, restore or delete can be followed. */
+const locationHeader = {
+  Location: Type.String({
+    description: 'The action doing the work, e.g. /api/v1/actions/9/',
+    examples: ['/api/v1/actions/9/'],
+  }),
+};
+
+export const CreatedSnapshot = Type.Composite(
+  [Snapshot, Type.Object({ message: Type.String(), action_id: ActionId })],
+  {
+    description: 'Snapshot creation started successfully',
+    headers: locationHeader,
+    examples: [
+      {
+        id: 802,
+        server: { id: 12345, name: 'web-server-01' },
+        name: 'before-update-snapshot',
+        status: 'in_progress',
+        size_mb: null,
+        created_at: '2025-01-16T16:15:00Z',
+        description: 'Snapshot before system update',
+        progress: 0,
+        failure_reason: null,
+        message: 'Snapshot is being created. This may take 3-10 minutes depending on server size.',
+        action_id: 9,
+      },
+    ],
+  },
+);
 
 export const CreateSnapshotBody = Type.Object(
   {
@@ -127,19 +148,89 @@ export const RestoreResult = Type.Object(
     message: Type.String(),
     snapshot: Type.Object({ id: Id, name: Type.String(), created_at: Timestamp }),
     server: Type.Object({ id: Id, name: Type.String(), status: ServerStatus }),
+    action_id: ActionId,
   },
   {
     description: 'Restoration started successfully',
+    headers: locationHeader,
     examples: [
       {
         status: 'success',
         message: 'Server is being restored from snapshot. This may take 5-15 minutes.',
         snapshot: { id: 801, name: 'pre-migration-snapshot', created_at: '2025-01-15T18:30:00Z' },
         server: { id: 12345, name: 'web-server-01', status: 'restoring' },
+        action_id: 10,
       },
     ],
   },
 );
+
+export const Deleted = Type.Null({ description: 'Deleted; no body.', headers: locationHeader });
+
+/**
+ * Idempotency-Key (IETF httpapi draft; Stripe's header): a retry with the same key gets the first answer
+ * again and does no work twice. Printable ASCII, at most 255 characters, optionally as a quoted string.
+ */
+export const IDEMPOTENCY_KEY_PATTERN = '^(?:[ -~]{1,255}|"[ -~]{1,255}")$';
+export const IdempotencyHeaders = Type.Object({
+  'Idempotency-Key': Type.Optional(
+    Type.String({
+      pattern: IDEMPOTENCY_KEY_PATTERN,
+      description:
+        'A key of your choosing (a UUID, say), unique per request you mean. A retry with the same key within ' +
+        '24 hours returns the first answer (marked `Idempotent-Replayed: true`) and does no work twice; the ' +
+        'same key with another request is a 409 `idempotency_key_reused`. Failed requests are not remembered.',
+      examples: ['5f1b6c0e-8d2a-4c1e-9a57-3f0c2e9d41b7'],
+    }),
+  ),
+});
+
+export const ActionType = Type.Union(ACTION_TYPES.map((t) => Type.Literal(t)));
+export const ActionStatus = Type.Union(ACTION_STATUSES.map((s) => Type.Literal(s)));
+const FailureCode = Type.Union(FAILURE_CODES.map((c) => Type.Literal(c)));
+
+export const Action = Type.Object(
+  {
+    id: Id,
+    type: ActionType,
+    status: Type.Unsafe<Static<typeof ActionStatus>>({
+      ...ActionStatus,
+      description:
+        'in_progress until it ends (also while a failed attempt waits to be retried); then completed, ' +
+        'failed, or cancelled (a capture whose snapshot was deleted before it finished).',
+    }),
+    progress: Type.Integer({ minimum: 0, maximum: 100, description: 'Percent done; 100 once completed.' }),
+    snapshot_id: Id,
+    server_id: Id,
+    created_at: Timestamp,
+    started_at: Nullable(Timestamp),
+    finished_at: Nullable(Timestamp),
+    error: Nullable(
+      Type.Object(
+        { code: FailureCode, detail: Type.String() },
+        { description: 'Why it failed, in the language of Accept-Language; null unless failed.' },
+      ),
+    ),
+  },
+  {
+    description: 'The action',
+    examples: [
+      {
+        id: 9,
+        type: 'create_snapshot',
+        status: 'completed',
+        progress: 100,
+        snapshot_id: 802,
+        server_id: 12345,
+        created_at: '2025-01-16T16:15:00Z',
+        started_at: '2025-01-16T16:15:00Z',
+        finished_at: '2025-01-16T16:19:42Z',
+        error: null,
+      },
+    ],
+  },
+);
+export type ActionBody = Static<typeof Action>;
 
 export const Server = Type.Object({
   id: Id,
@@ -164,6 +255,28 @@ const pageQuery = {
 };
 
 export const SnapshotListQuery = Type.Object({ server_id: Type.Optional(Id), ...pageQuery });
+export const ActionListQuery = Type.Object({
+  server_id: Type.Optional(Id),
+  snapshot_id: Type.Optional(Id),
+  ...pageQuery,
+});
+export const ActionList = Type.Object({
+  count: Type.Integer({ minimum: 0 }),
+  ...pageLinks,
+  results: Type.Array(Action),
+});
+export const ActionParams = Type.Object({ action_id: Id });
+export const ActionQuery = Type.Object({
+  wait: Type.Optional(
+    Type.Integer({
+      minimum: 0,
+      maximum: ACTION_WAIT_MAX_SECONDS,
+      description:
+        'Seconds to hold the answer until the action has finished (long poll): the answer comes as soon as ' +
+        'it finishes, or with the action still in progress when the time is up.',
+    }),
+  ),
+});
 export const PageQuery = Type.Object(pageQuery);
 export const SnapshotParams = Type.Object({ snapshot_id: Id });
 export const ServerParams = Type.Object({ server_id: Id });
@@ -198,7 +311,7 @@ export const errorResponses = {
   401: described('Unauthorized - the token is missing or invalid', [
     errorExample('Authentication credentials were not provided or are invalid.', 'not_authenticated'),
   ]),
-  404: described('Not Found - the server or snapshot does not exist', [
+  404: described('Not Found - the server, snapshot or action does not exist', [
     errorExample('Snapshot 801 does not exist.', 'snapshot_not_found'),
   ]),
   413: described('The request body is too large', [
@@ -221,6 +334,16 @@ export const errorResponses = {
     errorExample(
       'Content-Type text/plain is not supported; send application/json.',
       'unsupported_media_type',
+    ),
+  ]),
+};
+
+/** The extra answer of the routes that take an Idempotency-Key. */
+export const idempotentResponses = {
+  409: described('Conflict - the Idempotency-Key was already used with a different request', [
+    errorExample(
+      'This Idempotency-Key was already used with a different request; send a new key for a new request.',
+      'idempotency_key_reused',
     ),
   ]),
 };

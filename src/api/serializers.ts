@@ -1,5 +1,7 @@
+import type { Action } from '../domain/actions.ts';
 import type { Server, Snapshot } from '../domain/types.ts';
-import type { ServerBody, SnapshotBody } from './schemas.ts';
+import { failureText, type Language } from './i18n/index.ts';
+import type { ActionBody, ServerBody, SnapshotBody } from './schemas.ts';
 
 /** UTC, whole seconds, with a Z: the page's `2025-01-15T18:30:00Z`. */
 export function timestamp(date: Date): string {
@@ -30,6 +32,29 @@ function toSnapshotBody(snapshot: Snapshot): SnapshotBody {
     description: snapshot.description,
     progress: snapshot.progress,
     failure_reason: snapshot.failureReason,
+  };
+}
+
+/** Where a client follows an action; relative, so it holds behind any proxy. */
+export function actionLocation(id: number): string {
+  return `/api/v1/actions/${id}/`;
+}
+
+export function actionBody(action: Action, language: Language): ActionBody {
+  const at = (date: Date | null) => (date === null ? null : timestamp(date));
+  return {
+    id: action.id,
+    type: action.type,
+    status: action.status,
+    progress: action.progress,
+    snapshot_id: action.snapshotId,
+    server_id: action.serverId,
+    created_at: timestamp(action.createdAt),
+    started_at: at(action.startedAt),
+    finished_at: at(action.finishedAt),
+    error: action.failure
+      ? { code: action.failure, detail: failureText(action.type, action.failure, language) }
+      : null,
   };
 }
 

@@ -6,6 +6,22 @@ const DECIMAL = /^-?\d+$/;
 
 interface ObjectSchema {
   properties?: Record<string, { type?: string }>;
+  required?: string[];
+}
+
+/** Node gives header names in lower case; a schema that names `Idempotency-Key` must match that. */
+function lowerCaseHeaderNames(schema: ObjectSchema): ObjectSchema {
+  return {
+    ...schema,
+    ...(schema.properties
+      ? {
+          properties: Object.fromEntries(
+            Object.entries(schema.properties).map(([name, property]) => [name.toLowerCase(), property]),
+          ),
+        }
+      : {}),
+    ...(schema.required ? { required: schema.required.map((name) => name.toLowerCase()) } : {}),
+  };
 }
 
 /**
@@ -19,8 +35,10 @@ export function validatorCompiler(): FastifySchemaCompiler<unknown> {
   const json = new Ajv({ ...common, coerceTypes: false });
   return ({ schema, httpPart }) => {
     if (httpPart === 'body') return json.compile(schema as object);
-    const validate = textual.compile(schema as object);
-    const integers = Object.entries((schema as ObjectSchema).properties ?? {})
+    const textSchema =
+      httpPart === 'headers' ? lowerCaseHeaderNames(schema as ObjectSchema) : (schema as ObjectSchema);
+    const validate = textual.compile(textSchema);
+    const integers = Object.entries(textSchema.properties ?? {})
       .filter(([, property]) => property.type === 'integer')
       .map(([name]) => name);
     const check = (data: unknown): boolean => {

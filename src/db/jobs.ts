@@ -88,6 +88,7 @@ async function claimOnce(
     lease_owner: options.owner,
     lease_expires_at: now + options.leaseMs,
     updated_at: now,
+    started_at: candidate.started_at ?? now,
   };
   const result = await db
     .updateTable('jobs')
@@ -123,7 +124,7 @@ export async function heartbeatJob(
 type Finish =
   | { status: 'succeeded' }
   | { status: 'cancelled' }
-  | { status: 'failed'; error: string }
+  | { status: 'failed'; error: string; code: string }
   | { status: 'queued'; error: string; runAfter: number };
 
 /** Ends the worker's hold on a job; a no-op if the lease was lost to another worker meanwhile. */
@@ -141,7 +142,8 @@ export async function finishJob(
       updated_at: job.now,
       ...(finish.status === 'succeeded' ? { progress: 100 } : {}),
       ...('error' in finish ? { last_error: finish.error } : {}),
-      ...(finish.status === 'queued' ? { run_after: finish.runAfter } : {}),
+      ...(finish.status === 'failed' ? { failure_code: finish.code } : {}),
+      ...(finish.status === 'queued' ? { run_after: finish.runAfter } : { finished_at: job.now }),
     })
     .where('id', '=', job.id)
     .where('lease_owner', '=', job.owner)
@@ -159,7 +161,7 @@ export async function cancelJobs(
 ): Promise<void> {
   await db
     .updateTable('jobs')
-    .set({ status: 'cancelled', updated_at: now })
+    .set({ status: 'cancelled', updated_at: now, finished_at: now })
     .where('snapshot_id', '=', snapshotId)
     .where('type', '=', type)
     .where('status', '=', 'queued')

@@ -1,11 +1,13 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
 import { capabilitiesOf } from './dialect.ts';
 import * as initial from './migrations/001-initial.ts';
+import * as actionsIdempotency from './migrations/002-actions-idempotency.ts';
 import type { Database } from './schema.ts';
 
 /** Listed by hand rather than read from a folder, so the set of migrations is fixed at build time. */
 const migrations: Record<string, Migration> = {
   '001-initial': initial,
+  '002-actions-idempotency': actionsIdempotency,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -7,6 +7,7 @@ export interface Database {
   servers: ServerTable;
   snapshots: SnapshotTable;
   jobs: JobTable;
+  idempotency_keys: IdempotencyKeyTable;
 }
 
 export interface AccountTable {
@@ -77,6 +78,23 @@ export interface JobTable {
   cancel_requested: Generated<number>;
   progress: Generated<number>;
   last_error: string | null;
+  /** Why the job failed, as a code the customer is told in words (see domain/failures.ts). */
+  failure_code: string | null;
   created_at: number;
   updated_at: number;
+  /** When an attempt first claimed it. */
+  started_at: number | null;
+  /** When it reached succeeded, failed or cancelled. */
+  finished_at: number | null;
+}
+
+export interface IdempotencyKeyTable {
+  account_id: number;
+  /** The client's Idempotency-Key, unique per account. */
+  key: string;
+  /** SHA-256 of the operation and its input: the same key with another request is refused. */
+  fingerprint: string;
+  /** The first answer, as the domain's JSON; set in the same transaction as the work it records. */
+  result: string | null;
+  created_at: number;
 }

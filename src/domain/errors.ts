@@ -1,3 +1,5 @@
+import type { ActionType } from './actions.ts';
+import type { FailureCode } from './failures.ts';
 import type { SnapshotStatus } from './types.ts';
 
 /** What each error code says, as values: the sentence is rendered from them in the caller's language. */
@@ -12,6 +14,8 @@ export interface ErrorParams {
   not_found: { method: string; url: string };
   server_not_found: { id: number };
   snapshot_not_found: { id: number };
+  action_not_found: { id: number };
+  idempotency_key_reused: Record<string, never>;
   snapshot_limit_reached: { serverId: number; limit: number };
   server_restoring: { serverId: number };
   snapshot_not_restorable: { id: number; status: SnapshotStatus };
@@ -26,6 +30,7 @@ export type FieldIssue =
   | { rule: 'type'; type: string }
   | { rule: 'minimum' | 'maximum' | 'minLength' | 'maxLength'; limit: number }
   | { rule: 'snapshot_name' }
+  | { rule: 'idempotency_key' }
   | { rule: 'json_object' }
   | { rule: 'wrong_type' }
   | { rule: 'lone_surrogate' }
@@ -33,15 +38,32 @@ export type FieldIssue =
   | { rule: 'invalid'; message?: string };
 export type FieldIssues = Record<string, FieldIssue[]>;
 
-/** One language's sentences: one per error code, one per field rule. */
+/** One language's sentences: one per error code, one per field rule, one per way an action can fail. */
 export interface Catalogue {
   errors: { [C in ErrorCode]: (params: ErrorParams[C]) => string };
   field: (issue: FieldIssue) => string;
+  failure: (action: ActionType, code: FailureCode) => string;
 }
 
 const articled = (type: string): string => {
   if (type === 'null') return 'null';
   return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
+};
+
+const ENGLISH_ACTION_FAILED: Record<ActionType, string> = {
+  create_snapshot: 'The snapshot could not be taken',
+  restore_snapshot: 'The server could not be restored',
+  delete_snapshot: "The snapshot's data could not be removed",
+};
+
+/** Also the words of a failed snapshot's `failure_reason`, which is stored in English. */
+export const ENGLISH_FAILURE: Record<FailureCode, string> = {
+  integrity_check_failed: 'stored snapshot data failed its integrity check',
+  disk_unreadable: "the server's disk could not be read",
+  storage_full: 'the snapshot storage is full',
+  worker_died: 'the worker running it stopped unexpectedly, on every attempt',
+  stopped: 'it was stopped before it finished',
+  internal_error: 'an internal error occurred; support can trace it from the snapshot id',
 };
 
 const NAME_RULE = 'Must be 1-64 characters of letters, digits, hyphens and underscores.';
@@ -63,6 +85,9 @@ export const english: Catalogue = {
     not_found: ({ method, url }) => `No endpoint answers ${method} ${url}.`,
     server_not_found: ({ id }) => `Server ${id} does not exist.`,
     snapshot_not_found: ({ id }) => `Snapshot ${id} does not exist.`,
+    action_not_found: ({ id }) => `Action ${id} does not exist.`,
+    idempotency_key_reused: () =>
+      'This Idempotency-Key was already used with a different request; send a new key for a new request.',
     snapshot_limit_reached: ({ serverId, limit }) =>
       `Server ${serverId} already has the maximum of ${limit} snapshots. Delete one before creating another.`,
     server_restoring: ({ serverId }) =>
@@ -88,6 +113,8 @@ export const english: Catalogue = {
         return `Must be at least ${issue.limit} characters.`;
       case 'snapshot_name':
         return NAME_RULE;
+      case 'idempotency_key':
+        return 'Must be 1-255 printable ASCII characters.';
       case 'json_object':
         return 'Must be a JSON object.';
       case 'wrong_type':
@@ -100,6 +127,7 @@ export const english: Catalogue = {
         return issue.message ? `${issue.message[0]?.toUpperCase()}${issue.message.slice(1)}.` : 'Is invalid.';
     }
   },
+  failure: (action, code) => `${ENGLISH_ACTION_FAILED[action]}: ${ENGLISH_FAILURE[code]}.`,
 };
 
 /**
@@ -141,6 +169,8 @@ export const errors = {
   routeNotFound: (method: string, url: string) => new AppError('not_found', 404, { method, url }),
   serverNotFound: (id: number) => new AppError('server_not_found', 404, { id }),
   snapshotNotFound: (id: number) => new AppError('snapshot_not_found', 404, { id }),
+  actionNotFound: (id: number) => new AppError('action_not_found', 404, { id }),
+  idempotencyKeyReused: () => new AppError('idempotency_key_reused', 409, none),
   snapshotLimitReached: (serverId: number, limit: number) =>
     new AppError('snapshot_limit_reached', 400, { serverId, limit }),
   serverRestoring: (serverId: number) => new AppError('server_restoring', 400, { serverId }),

@@ -10,6 +10,7 @@ import {
   markSnapshotDeleted,
 } from '../db/snapshots.ts';
 import { errors } from './errors.ts';
+import { idempotently, type ResultCodec } from './idempotency.ts';
 import { rowToServer, rowToSnapshot } from './mappers.ts';
 import { ReadCache } from './read-cache.ts';
 import { descriptionProblem, SNAPSHOT_LIMIT_PER_SERVER } from './rules.ts';
@@ -30,6 +31,43 @@ export interface CreateSnapshotInput {
   name: string;
   description?: string | null;
 }
+
+/** A create or restore as first answered; `replayed` when a retry with its Idempotency-Key got it again. */
+export interface Created {
+  snapshot: Snapshot;
+  actionId: number;
+  replayed: boolean;
+}
+export interface Restoring {
+  snapshot: Snapshot;
+  server: Server;
+  actionId: number;
+  replayed: boolean;
+}
+
+type Dated<T> = Omit<T, 'createdAt'> & { createdAt: number };
+const dated = <T extends { createdAt: Date }>(value: T): Dated<T> => ({
+  ...value,
+  createdAt: value.createdAt.getTime(),
+});
+const undated = <T extends { createdAt: Date }>(value: Dated<T>): T =>
+  ({ ...value, createdAt: new Date(value.createdAt) }) as unknown as T;
+
+const createdCodec: ResultCodec<Omit<Created, 'replayed'>> = {
+  encode: ({ snapshot, actionId }) => JSON.stringify({ snapshot: dated(snapshot), actionId }),
+  decode: (text) => {
+    const { snapshot, actionId } = JSON.parse(text);
+    return { snapshot: undated<Snapshot>(snapshot), actionId };
+  },
+};
+const restoringCodec: ResultCodec<Omit<Restoring, 'replayed'>> = {
+  encode: ({ snapshot, server, actionId }) =>
+    JSON.stringify({ snapshot: dated(snapshot), server: dated(server), actionId }),
+  decode: (text) => {
+    const { snapshot, server, actionId } = JSON.parse(text);
+    return { snapshot: undated<Snapshot>(snapshot), server: undated<Server>(server), actionId };
+  },
+};
 
 /**
  * The Snapshots API's rules. Every method is scoped to the calling account, and every change that queues
@@ -68,14 +106,26 @@ export class SnapshotService {
     return snapshot;
   }
 
-  async create(accountId: number, input: CreateSnapshotInput): Promise<Snapshot> {
+  async create(
+    accountId: number,
+    input: CreateSnapshotInput,
+    options: { idempotencyKey?: string } = {},
+  ): Promise<Created> {
     const description = input.description ?? null;
     if (description !== null) {
       const problem = descriptionProblem(description);
       if (problem) throw errors.invalidRequest({ description: [problem] });
     }
     const { db, now, maxAttempts } = this.deps;
-    const id = await db.transaction().execute(async (trx) => {
+    const at = now();
+    const call = {
+      accountId,
+      key: options.idempotencyKey,
+      operation: 'create_snapshot',
+      input: { serverId: input.serverId, name: input.name, description },
+      now: at,
+    };
+    const { value, replayed } = await idempotently(db, call, createdCodec, async (trx) => {
       const server = await findServer(trx, accountId, input.serverId);
       if (!server) throw errors.serverNotFound(input.serverId);
       await lockServer(trx, server.id);
@@ -84,7 +134,6 @@ export class SnapshotService {
       if ((await countLiveSnapshots(trx, server.id)) >= SNAPSHOT_LIMIT_PER_SERVER) {
         throw errors.snapshotLimitReached(server.id, SNAPSHOT_LIMIT_PER_SERVER);
       }
-      const at = now();
       const snapshotId = await insertSnapshot(trx, {
         accountId,
         serverId: server.id,
@@ -92,16 +141,36 @@ export class SnapshotService {
         description,
         now: at,
       });
-      await enqueueJob(trx, { type: 'capture', serverId: server.id, snapshotId, maxAttempts, now: at });
-      return snapshotId;
+      const actionId = await enqueueJob(trx, {
+        type: 'capture',
+        serverId: server.id,
+        snapshotId,
+        maxAttempts,
+        now: at,
+      });
+      const row = await findSnapshot(trx, accountId, snapshotId);
+      if (!row) throw new Error(`snapshot ${snapshotId} vanished inside its own transaction`);
+      return { snapshot: rowToSnapshot(row), actionId };
     });
-    this.deps.onJobQueued?.();
-    return this.get(accountId, id);
+    if (!replayed) this.deps.onJobQueued?.();
+    return { ...value, replayed };
   }
 
-  async restore(accountId: number, id: number): Promise<{ snapshot: Snapshot; server: Server }> {
+  async restore(
+    accountId: number,
+    id: number,
+    options: { idempotencyKey?: string } = {},
+  ): Promise<Restoring> {
     const { db, now, maxAttempts } = this.deps;
-    const result = await db.transaction().execute(async (trx) => {
+    const at = now();
+    const call = {
+      accountId,
+      key: options.idempotencyKey,
+      operation: 'restore_snapshot',
+      input: { snapshotId: id },
+      now: at,
+    };
+    const { value, replayed } = await idempotently(db, call, restoringCodec, async (trx) => {
       const found = await findSnapshot(trx, accountId, id);
       if (!found) throw errors.snapshotNotFound(id);
       await lockServer(trx, found.server_id);
@@ -111,30 +180,37 @@ export class SnapshotService {
       if (snapshot.status !== 'completed') throw errors.snapshotNotRestorable(id, snapshot.status);
       if (server.status === 'restoring') throw errors.serverRestoring(server.id);
       await setServerStatus(trx, server.id, 'restoring', server.status);
-      await enqueueJob(trx, {
+      const actionId = await enqueueJob(trx, {
         type: 'restore',
         serverId: server.id,
         snapshotId: id,
         maxAttempts,
-        now: now(),
+        now: at,
       });
-      return { snapshot: rowToSnapshot(snapshot), server: rowToServer({ ...server, status: 'restoring' }) };
+      return {
+        snapshot: rowToSnapshot(snapshot),
+        server: rowToServer({ ...server, status: 'restoring' }),
+        actionId,
+      };
     });
-    this.deps.onJobQueued?.();
-    return result;
+    if (!replayed) this.deps.onJobQueued?.();
+    return { ...value, replayed };
   }
 
-  /** Gone for the customer at once; a capture still running is cancelled and its chunks swept by the job. */
-  async delete(accountId: number, id: number): Promise<void> {
+  /**
+   * Gone for the customer at once; a capture still running is cancelled and its chunks swept by the job.
+   * Answers the id of the action that frees the snapshot's data.
+   */
+  async delete(accountId: number, id: number): Promise<{ actionId: number }> {
     const { db, now, maxAttempts } = this.deps;
-    await db.transaction().execute(async (trx) => {
+    const actionId = await db.transaction().execute(async (trx) => {
       const snapshot = await findSnapshot(trx, accountId, id);
       if (!snapshot) throw errors.snapshotNotFound(id);
       await lockServer(trx, snapshot.server_id);
       const at = now();
       await markSnapshotDeleted(trx, id, at);
       await cancelJobs(trx, id, 'capture', at);
-      await enqueueJob(trx, {
+      return enqueueJob(trx, {
         type: 'delete',
         serverId: snapshot.server_id,
         snapshotId: id,
@@ -144,5 +220,6 @@ export class SnapshotService {
     });
     this.deps.onSnapshotDeleted?.(id);
     this.deps.onJobQueued?.();
+    return { actionId };
   }
 }

@@ -1,27 +1,32 @@
+import { ENGLISH_FAILURE } from '../domain/errors.ts';
+import type { FailureCode } from '../domain/failures.ts';
 import { EngineError } from '../engine/errors.ts';
 
 /**
- * What a customer is told about a failed job: the kind of failure in words, never the host's paths or a
+ * The kind of a job's failure, as a code the customer is told in words: never the host's paths or a
  * stack. The raw error stays in the job row and the log for operators.
  */
-export function customerReason(error: unknown): string {
+export function failureCode(error: unknown): FailureCode {
   if (error instanceof EngineError) {
     if (
       error.code === 'chunk_corrupt' ||
       error.code === 'chunk_missing' ||
       error.code.startsWith('manifest')
     ) {
-      return 'stored snapshot data failed its integrity check';
+      return 'integrity_check_failed';
     }
-    if (error.code === 'aborted') return 'it was stopped before it finished';
+    if (error.code === 'aborted') return 'stopped';
   }
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR' || code === 'EIO') {
-    return "the server's disk could not be read";
-  }
-  if (code === 'ENOSPC' || code === 'EDQUOT') return 'the snapshot storage is full';
-  if (error instanceof WorkerDied) return 'the worker running it stopped unexpectedly, on every attempt';
-  return 'an internal error occurred; support can trace it from the snapshot id';
+  if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR' || code === 'EIO') return 'disk_unreadable';
+  if (code === 'ENOSPC' || code === 'EDQUOT') return 'storage_full';
+  if (error instanceof WorkerDied) return 'worker_died';
+  return 'internal_error';
+}
+
+/** The failure in English words, for a failed snapshot's `failure_reason`. */
+export function customerReason(error: unknown): string {
+  return ENGLISH_FAILURE[failureCode(error)];
 }
 
 /** Stands for the failure of attempts whose worker process died, when no attempt is left. */

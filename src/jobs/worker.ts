@@ -10,7 +10,7 @@ import {
   listRunningJobOwners,
 } from '../db/jobs.ts';
 import { backoffMs } from './backoff.ts';
-import { WorkerDied } from './customer-reason.ts';
+import { failureCode, WorkerDied } from './customer-reason.ts';
 import type { JobHandlers, JobOutcome } from './types.ts';
 
 export interface WorkerOptions {
@@ -175,8 +175,13 @@ export class Worker {
     if (job.attempts > job.max_attempts) {
       // Its last attempt died with its worker: nothing is left to try.
       log.error('job exhausted its attempts in crashed workers; giving up');
-      await this.giveUp(job, new WorkerDied(job.last_error ?? 'the worker running it stopped unexpectedly'));
-      await finishJob(db, { ...ref, now: this.now() }, { status: 'failed', error: 'attempts exhausted' });
+      const died = new WorkerDied(job.last_error ?? 'the worker running it stopped unexpectedly');
+      await this.giveUp(job, died);
+      await finishJob(
+        db,
+        { ...ref, now: this.now() },
+        { status: 'failed', error: 'attempts exhausted', code: failureCode(died) },
+      );
       return;
     }
 
@@ -233,7 +238,11 @@ export class Worker {
         log.warn({ err: reason, retryInMs: delay }, 'job failed; will retry');
       } else {
         await this.giveUp(job, reason);
-        await finishJob(db, { ...ref, now }, { status: 'failed', error: describe(reason) });
+        await finishJob(
+          db,
+          { ...ref, now },
+          { status: 'failed', error: describe(reason), code: failureCode(reason) },
+        );
         finished('failed');
         log.error({ err: reason }, 'job failed for the last time');
       }

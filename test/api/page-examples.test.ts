@@ -104,8 +104,11 @@ function exampleFor(endpoint: Endpoint): unknown {
   throw new Error(`the page has no example response for ${endpoint}`);
 }
 
-/** Fields our answers may add to the page's examples (API.md: progress, failure reason, page links). */
-const EXTRA_FIELDS = new Set(['progress', 'failure_reason', 'next', 'previous']);
+/**
+ * Fields our answers may add to the page's examples (API.md: progress, failure reason, page links; the
+ * action that a create or restore started).
+ */
+const EXTRA_FIELDS = new Set(['progress', 'failure_reason', 'next', 'previous', 'action_id']);
 
 /**
  * `actual` has the example's shape: the same keys (plus documented extras), the same JSON types, and equal
@@ -303,6 +306,7 @@ async function pageFlow(languages: Language[]): Promise<void> {
     const snapshot = created.json as Json;
     expect([798, 801, ...createdIds]).not.toContain(snapshot.id);
     expectExtras(snapshot);
+    expect(Number.isInteger(snapshot.action_id), 'a create names the action that takes it').toBe(true);
     createdIds.unshift(snapshot.id);
     const fetched = await call(child.url, token, 'GET', `/api/v1/snapshots/${snapshot.id}/`);
     expect(fetched.status).toBe(200);
@@ -319,6 +323,7 @@ async function pageFlow(languages: Language[]): Promise<void> {
     expect(restored.printed.length, `${language}: the snippet prints the answer`).toBeGreaterThan(0);
     if (restored.status !== null) expect(restored.status).toBe(200);
     expectLikeExample(restored.json, exampleFor('restore'));
+    expect(Number.isInteger((restored.json as Json).action_id), 'a restore names its action').toBe(true);
     const server = await waitFor('server 12345 to finish restoring', async () => {
       const answer = await call(child.url, token, 'GET', '/api/v1/servers/12345/');
       expect(answer.status).toBe(200);

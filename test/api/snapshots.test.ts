@@ -163,7 +163,8 @@ describe('POST /api/v1/snapshots/ — create', () => {
     expect(answer.status, answer.text).toBe(201);
     expect(answer.headers.get('content-type')).toMatch(/^application\/json/);
     const created = answer.body;
-    expect(Object.keys(created).sort()).toEqual([...SNAPSHOT_KEYS, 'message'].sort());
+    expect(Object.keys(created).sort()).toEqual([...SNAPSHOT_KEYS, 'message', 'action_id'].sort());
+    expect(answer.headers.get('location')).toBe(`/api/v1/actions/${created.action_id}/`);
     expect(Number.isInteger(created.id)).toBe(true);
     expect(created.server).toEqual({ id: server.id, name: 'create-server' });
     expect(created.name).toBe('before-update_01');
@@ -436,7 +437,10 @@ describe('POST /api/v1/snapshots/{id}/restore/', () => {
       message: 'Server is being restored from snapshot. This may take 5-15 minutes.',
       snapshot: { id: created.id, name: 'golden', created_at: created.created_at },
       server: { id: server.id, name: 'restore-server', status: 'restoring' },
+      action_id: expect.any(Number),
     });
+    expect(answer.body.action_id).not.toBe(created.action_id);
+    expect(answer.headers.get('location')).toBe(`/api/v1/actions/${answer.body.action_id}/`);
     const after = await settledServer(url, token, server.id);
     expect(after.status).toBe('running');
     expect(await sha256File(server.diskPath)).toBe(original);

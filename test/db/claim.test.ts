@@ -150,7 +150,11 @@ describe('claimNextJob', () => {
     );
     expect((await claim('d', T0 + 10_002))?.id).toBe(second);
     expect(
-      await finishJob(db, { id: second, owner: 'd', now: T0 + 10_003 }, { status: 'failed', error: 'boom' }),
+      await finishJob(
+        db,
+        { id: second, owner: 'd', now: T0 + 10_003 },
+        { status: 'failed', error: 'boom', code: 'internal_error' },
+      ),
     ).toBe(true);
     // A failed job no longer blocks the queue behind it.
     expect((await claim('e', T0 + 10_004))?.id).toBe(third);
@@ -202,7 +206,11 @@ describe('claimNextJob', () => {
       false,
     );
     expect(
-      await finishJob(db, { id, owner: 'dead', now: T0 + LEASE + 3 }, { status: 'failed', error: 'late' }),
+      await finishJob(
+        db,
+        { id, owner: 'dead', now: T0 + LEASE + 3 },
+        { status: 'failed', error: 'late', code: 'internal_error' },
+      ),
     ).toBe(false);
     expect(await row(id)).toEqual(before);
 

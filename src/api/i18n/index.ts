@@ -1,4 +1,6 @@
+import type { ActionType } from '../../domain/actions.ts';
 import { type AppError, type Catalogue, english, render } from '../../domain/errors.ts';
+import type { FailureCode } from '../../domain/failures.ts';
 import type { Language } from './negotiate.ts';
 import { pashto } from './ps.ts';
 
@@ -25,4 +27,9 @@ export function errorBody(error: AppError, language: Language): ErrorBodyText {
     );
   }
   return body;
+}
+
+/** Why an action failed, as a sentence in a language. */
+export function failureText(action: ActionType, code: FailureCode, language: Language): string {
+  return CATALOGUES[language].failure(action, code);
 }

@@ -1,4 +1,6 @@
+import type { ActionType } from '../../domain/actions.ts';
 import type { Catalogue } from '../../domain/errors.ts';
+import type { FailureCode } from '../../domain/failures.ts';
 import type { SnapshotStatus } from '../../domain/types.ts';
 
 /**
@@ -13,6 +15,21 @@ const STATUS: Record<SnapshotStatus, string> = {
   in_progress: 'د جوړېدو په حال کې',
   completed: 'بشپړ شوی',
   failed: 'ناکام شوی',
+};
+
+const ACTION_FAILED: Record<ActionType, string> = {
+  create_snapshot: 'سنیپ شاټ جوړ نه شو',
+  restore_snapshot: 'سرور بیا ونه رغول شو',
+  delete_snapshot: 'د سنیپ شاټ معلومات لرې نه شول',
+};
+
+const FAILURE: Record<FailureCode, string> = {
+  integrity_check_failed: 'زېرمه شوي سنیپ شاټ معلومات د بشپړتیا له ازموینې ونه وتل',
+  disk_unreadable: 'د سرور ډیسک ونه لوستل شو',
+  storage_full: 'د سنیپ شاټونو زېرمه ډکه ده',
+  worker_died: 'هغه کارګر چې دا کار یې کاوه په هره هڅه کې ناڅاپه ودرېد',
+  stopped: 'له بشپړېدو مخکې ودرول شو',
+  internal_error: 'یوه داخلي ستونزه رامنځته شوه؛ ملاتړ یې د سنیپ شاټ له ID څخه موندلی شي',
 };
 
 const TYPES: Record<string, string> = {
@@ -42,6 +59,9 @@ export const pashto: Catalogue = {
     not_found: ({ method, url }) => `د ${ltr(`${method} ${url}`)} لپاره هېڅ پای ټکی شتون نلري.`,
     server_not_found: ({ id }) => `سرور ${id} شتون نلري.`,
     snapshot_not_found: ({ id }) => `سنیپ شاټ ${id} شتون نلري.`,
+    action_not_found: ({ id }) => `کړنه ${id} شتون نلري.`,
+    idempotency_key_reused: () =>
+      'دا Idempotency-Key دمخه د یوې بلې غوښتنې لپاره کارول شوې ده؛ د نوې غوښتنې لپاره نوې کیلي ولېږئ.',
     snapshot_limit_reached: ({ serverId, limit }) =>
       `سرور ${serverId} دمخه د ${limit} سنیپ شاټونو اعظمي حد ته رسېدلی دی. د بل سنیپ شاټ له جوړولو مخکې یو ړنګ کړئ.`,
     server_restoring: ({ serverId }) =>
@@ -68,6 +88,8 @@ export const pashto: Catalogue = {
         return `باید لږ تر لږه ${issue.limit} توري وي.`;
       case 'snapshot_name':
         return 'باید له 1 تر 64 پورې توري وي: لاتین توري، شمېرې، هایفن (-) او انډر سکور (_).';
+      case 'idempotency_key':
+        return 'باید له 1 تر 255 پورې د چاپ وړ ASCII توري وي.';
       case 'json_object':
         return 'باید JSON آبجکټ وي.';
       case 'wrong_type':
@@ -80,4 +102,5 @@ export const pashto: Catalogue = {
         return 'سم نه دی.';
     }
   },
+  failure: (action, code) => `${ACTION_FAILED[action]}: ${FAILURE[code]}.`,
 };

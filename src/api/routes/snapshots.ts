@@ -1,12 +1,15 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from '@sinclair/typebox';
+import type { FastifyReply } from 'fastify';
 import { CREATE_MESSAGE, RESTORE_MESSAGE } from '../../domain/rules.ts';
 import type { SnapshotService } from '../../domain/snapshot-service.ts';
 import { callerOf } from '../auth.ts';
 import {
   CreatedSnapshot,
   CreateSnapshotBody,
+  Deleted,
   errorResponses,
+  IdempotencyHeaders,
+  idempotentResponses,
   PAGE_SIZE_DEFAULT,
   RestoreResult,
   Snapshot,
@@ -14,8 +17,23 @@ import {
   SnapshotListQuery,
   SnapshotParams,
 } from '../schemas.ts';
-import { snapshotBody, timestamp } from '../serializers.ts';
+import { actionLocation, snapshotBody, timestamp } from '../serializers.ts';
 import { pageBody } from './page-body.ts';
+
+/** The key the client sent, unquoted if it came as a structured-field string (`"…"`). */
+function idempotencyOf(header: string | string[] | undefined): { idempotencyKey?: string } {
+  const value = Array.isArray(header) ? header[0] : header;
+  if (value === undefined) return {};
+  const quoted = value.length >= 2 && value.startsWith('"') && value.endsWith('"');
+  return { idempotencyKey: quoted ? value.slice(1, -1) : value };
+}
+
+/** The headers of a create or restore: where to follow its action, and whether this is a replay. */
+function answered(reply: FastifyReply, result: { actionId: number; replayed: boolean }): FastifyReply {
+  reply.header('Location', actionLocation(result.actionId));
+  if (result.replayed) reply.header('Idempotent-Replayed', 'true');
+  return reply;
+}
 
 export const snapshotRoutes: FastifyPluginAsyncTypebox<{ snapshots: SnapshotService }> = async (
   app,
@@ -55,18 +73,23 @@ export const snapshotRoutes: FastifyPluginAsyncTypebox<{ snapshots: SnapshotServ
           'At most 5 snapshots per server. Creating a snapshot while the server is running may result in ' +
           'filesystem inconsistencies; for best results, stop the server first.',
         tags: ['snapshots'],
+        headers: IdempotencyHeaders,
         body: CreateSnapshotBody,
-        response: { 201: CreatedSnapshot, ...errorResponses },
+        response: { 201: CreatedSnapshot, ...errorResponses, ...idempotentResponses },
       },
     },
     async (request, reply) => {
       const { server_id, name, description } = request.body;
-      const snapshot = await snapshots.create(callerOf(request).accountId, {
-        serverId: server_id,
-        name,
-        description: description ?? null,
+      const created = await snapshots.create(
+        callerOf(request).accountId,
+        { serverId: server_id, name, description: description ?? null },
+        idempotencyOf(request.headers['idempotency-key']),
+      );
+      return answered(reply.status(201), created).send({
+        ...snapshotBody(created.snapshot),
+        message: CREATE_MESSAGE,
+        action_id: created.actionId,
       });
-      return reply.status(201).send({ ...snapshotBody(snapshot), message: CREATE_MESSAGE });
     },
   );
 
@@ -95,21 +118,25 @@ export const snapshotRoutes: FastifyPluginAsyncTypebox<{ snapshots: SnapshotServ
           'Restore a server to the state captured in a snapshot. This will overwrite all current data on the ' +
           'server and cannot be undone. The server is stopped automatically before restoration begins.',
         tags: ['snapshots'],
+        headers: IdempotencyHeaders,
         params: SnapshotParams,
-        response: { 200: RestoreResult, ...errorResponses },
+        response: { 200: RestoreResult, ...errorResponses, ...idempotentResponses },
       },
     },
-    async (request) => {
-      const { snapshot, server } = await snapshots.restore(
+    async (request, reply) => {
+      const restoring = await snapshots.restore(
         callerOf(request).accountId,
         request.params.snapshot_id,
+        idempotencyOf(request.headers['idempotency-key']),
       );
-      return {
+      const { snapshot, server } = restoring;
+      return answered(reply, restoring).send({
         status: 'success' as const,
         message: RESTORE_MESSAGE,
         snapshot: { id: snapshot.id, name: snapshot.name, created_at: timestamp(snapshot.createdAt) },
         server: { id: server.id, name: server.name, status: server.status },
-      };
+        action_id: restoring.actionId,
+      });
     },
   );
 
@@ -122,12 +149,12 @@ export const snapshotRoutes: FastifyPluginAsyncTypebox<{ snapshots: SnapshotServ
         description: 'Permanently delete a snapshot. This action cannot be undone.',
         tags: ['snapshots'],
         params: SnapshotParams,
-        response: { 204: Type.Null({ description: 'Deleted; no body.' }), ...errorResponses },
+        response: { 204: Deleted, ...errorResponses },
       },
     },
     async (request, reply) => {
-      await snapshots.delete(callerOf(request).accountId, request.params.snapshot_id);
-      return reply.status(204).send(null);
+      const { actionId } = await snapshots.delete(callerOf(request).accountId, request.params.snapshot_id);
+      return reply.status(204).header('Location', actionLocation(actionId)).send(null);
     },
   );
 };
