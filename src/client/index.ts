@@ -17,6 +17,8 @@ export type RestoreResult =
   paths['/api/v1/snapshots/{snapshot_id}/restore/']['post']['responses'][200]['content']['application/json'];
 export type ServerList = paths['/api/v1/servers/']['get']['responses'][200]['content']['application/json'];
 export type Server = ServerList['results'][number];
+export type ActionList = paths['/api/v1/actions/']['get']['responses'][200]['content']['application/json'];
+export type Action = ActionList['results'][number];
 
 export interface ApiClientOptions {
   /** The service's root, e.g. `http://127.0.0.1:8000` (the paths carry `/api/v1/`). */
@@ -32,6 +34,11 @@ export interface PageOptions {
   pageSize?: number;
 }
 
+/** A key for a create or restore: retried with the same key, the request does its work at most once. */
+export interface IdempotencyOptions {
+  idempotencyKey?: string;
+}
+
 /** What openapi-fetch answers: data on success, else the error body; the response either way. */
 interface Answer<T> {
   data?: T;
@@ -43,6 +50,9 @@ function unwrap<T>({ data, error, response }: Answer<T>): T {
   if (!response.ok) throw apiErrorOf(response, error);
   return data as T;
 }
+
+const keyHeader = (options: IdempotencyOptions) =>
+  options.idempotencyKey === undefined ? {} : { 'Idempotency-Key': options.idempotencyKey };
 
 /** The Snapshots API, typed from its own OpenAPI document; each helper throws an ApiError on failure. */
 export function createApiClient(options: ApiClientOptions) {
@@ -70,14 +80,28 @@ export function createApiClient(options: ApiClientOptions) {
     async getSnapshot(id: number): Promise<Snapshot> {
       return unwrap(await raw.GET('/api/v1/snapshots/{snapshot_id}/', snapshotPath(id)));
     },
-    async createSnapshot(input: CreateSnapshotInput): Promise<CreatedSnapshot> {
-      return unwrap(await raw.POST('/api/v1/snapshots/', { body: input }));
+    async createSnapshot(
+      input: CreateSnapshotInput,
+      options: IdempotencyOptions = {},
+    ): Promise<CreatedSnapshot> {
+      return unwrap(
+        await raw.POST('/api/v1/snapshots/', { body: input, params: { header: keyHeader(options) } }),
+      );
     },
-    async restoreSnapshot(id: number): Promise<RestoreResult> {
-      return unwrap(await raw.POST('/api/v1/snapshots/{snapshot_id}/restore/', snapshotPath(id)));
+    async restoreSnapshot(id: number, options: IdempotencyOptions = {}): Promise<RestoreResult> {
+      return unwrap(
+        await raw.POST('/api/v1/snapshots/{snapshot_id}/restore/', {
+          params: { path: { snapshot_id: id }, header: keyHeader(options) },
+        }),
+      );
     },
-    async deleteSnapshot(id: number): Promise<void> {
-      unwrap(await raw.DELETE('/api/v1/snapshots/{snapshot_id}/', snapshotPath(id)));
+    /** Deletes at once for the caller; the action it answers frees the snapshot's data. */
+    async deleteSnapshot(id: number): Promise<{ actionId: number | null }> {
+      const answer = await raw.DELETE('/api/v1/snapshots/{snapshot_id}/', snapshotPath(id));
+      unwrap(answer);
+      const location = answer.response.headers.get('Location') ?? '';
+      const actionId = /\/actions\/(\d+)\/$/.exec(location)?.[1];
+      return { actionId: actionId === undefined ? null : Number(actionId) };
     },
     async listServers(query: PageOptions = {}): Promise<ServerList> {
       return unwrap(await raw.GET('/api/v1/servers/', { params: { query: page(query) } }));
@@ -90,6 +114,26 @@ export function createApiClient(options: ApiClientOptions) {
     },
     async startServer(id: number): Promise<Server> {
       return unwrap(await raw.POST('/api/v1/servers/{server_id}/start/', serverPath(id)));
+    },
+    /** An action; with `waitSeconds` (up to 60) the answer comes when it finishes or the time is up. */
+    async getAction(id: number, options: { waitSeconds?: number } = {}): Promise<Action> {
+      return unwrap(
+        await raw.GET('/api/v1/actions/{action_id}/', {
+          params: {
+            path: { action_id: id },
+            query: options.waitSeconds === undefined ? {} : { wait: options.waitSeconds },
+          },
+        }),
+      );
+    },
+    async listActions(
+      query: { serverId?: number; snapshotId?: number } & PageOptions = {},
+    ): Promise<ActionList> {
+      const filter = {
+        ...(query.serverId === undefined ? {} : { server_id: query.serverId }),
+        ...(query.snapshotId === undefined ? {} : { snapshot_id: query.snapshotId }),
+      };
+      return unwrap(await raw.GET('/api/v1/actions/', { params: { query: { ...filter, ...page(query) } } }));
     },
   };
 }

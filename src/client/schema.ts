@@ -140,6 +140,46 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/actions/': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List actions
+     * @description The creates, restores and deletes of your snapshots, newest first, optionally of one server or one snapshot.
+     */
+    get: operations['listActions'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/actions/{action_id}/': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Get an action
+     * @description How a create, restore or delete is going. With `?wait=N` the answer is held until the action has finished or N seconds have passed, so a client need not poll.
+     */
+    get: operations['getAction'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -271,7 +311,7 @@ export interface operations {
           };
         };
       };
-      /** @description Not Found - the server or snapshot does not exist */
+      /** @description Not Found - the server, snapshot or action does not exist */
       404: {
         headers: {
           [name: string]: unknown;
@@ -368,7 +408,13 @@ export interface operations {
   createSnapshot: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /**
+         * @description A key of your choosing (a UUID, say), unique per request you mean. A retry with the same key within 24 hours returns the first answer (marked `Idempotent-Replayed: true`) and does no work twice; the same key with another request is a 409 `idempotency_key_reused`. Failed requests are not remembered.
+         * @example 5f1b6c0e-8d2a-4c1e-9a57-3f0c2e9d41b7
+         */
+        'Idempotency-Key'?: string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -392,6 +438,8 @@ export interface operations {
       /** @description Snapshot creation started successfully */
       201: {
         headers: {
+          /** @description The action doing the work, e.g. /api/v1/actions/9/ */
+          Location?: string;
           [name: string]: unknown;
         };
         content: {
@@ -409,7 +457,8 @@ export interface operations {
            *       "description": "Snapshot before system update",
            *       "progress": 0,
            *       "failure_reason": null,
-           *       "message": "Snapshot is being created. This may take 3-10 minutes depending on server size."
+           *       "message": "Snapshot is being created. This may take 3-10 minutes depending on server size.",
+           *       "action_id": 9
            *     }
            */
           'application/json': {
@@ -431,6 +480,8 @@ export interface operations {
             progress: number;
             failure_reason: string | null;
             message: string;
+            /** @description The action that does the work: follow it at GET /api/v1/actions/{action_id}/. */
+            action_id: number;
           };
         };
       };
@@ -470,7 +521,7 @@ export interface operations {
           };
         };
       };
-      /** @description Not Found - the server or snapshot does not exist */
+      /** @description Not Found - the server, snapshot or action does not exist */
       404: {
         headers: {
           [name: string]: unknown;
@@ -480,6 +531,27 @@ export interface operations {
            * @example {
            *       "detail": "Snapshot 801 does not exist.",
            *       "code": "snapshot_not_found"
+           *     }
+           */
+          'application/json': {
+            detail: string;
+            code: string;
+            errors?: {
+              [key: string]: string[];
+            };
+          };
+        };
+      };
+      /** @description Conflict - the Idempotency-Key was already used with a different request */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "detail": "This Idempotency-Key was already used with a different request; send a new key for a new request.",
+           *       "code": "idempotency_key_reused"
            *     }
            */
           'application/json': {
@@ -638,7 +710,7 @@ export interface operations {
           };
         };
       };
-      /** @description Not Found - the server or snapshot does not exist */
+      /** @description Not Found - the server, snapshot or action does not exist */
       404: {
         headers: {
           [name: string]: unknown;
@@ -746,6 +818,8 @@ export interface operations {
       /** @description Deleted; no body. */
       204: {
         headers: {
+          /** @description The action doing the work, e.g. /api/v1/actions/9/ */
+          Location?: string;
           [name: string]: unknown;
         };
         content?: never;
@@ -786,7 +860,7 @@ export interface operations {
           };
         };
       };
-      /** @description Not Found - the server or snapshot does not exist */
+      /** @description Not Found - the server, snapshot or action does not exist */
       404: {
         headers: {
           [name: string]: unknown;
@@ -883,7 +957,13 @@ export interface operations {
   restoreSnapshot: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /**
+         * @description A key of your choosing (a UUID, say), unique per request you mean. A retry with the same key within 24 hours returns the first answer (marked `Idempotent-Replayed: true`) and does no work twice; the same key with another request is a 409 `idempotency_key_reused`. Failed requests are not remembered.
+         * @example 5f1b6c0e-8d2a-4c1e-9a57-3f0c2e9d41b7
+         */
+        'Idempotency-Key'?: string;
+      };
       path: {
         snapshot_id: number;
       };
@@ -894,6 +974,8 @@ export interface operations {
       /** @description Restoration started successfully */
       200: {
         headers: {
+          /** @description The action doing the work, e.g. /api/v1/actions/9/ */
+          Location?: string;
           [name: string]: unknown;
         };
         content: {
@@ -910,7 +992,8 @@ export interface operations {
            *         "id": 12345,
            *         "name": "web-server-01",
            *         "status": "restoring"
-           *       }
+           *       },
+           *       "action_id": 10
            *     }
            */
           'application/json': {
@@ -931,6 +1014,8 @@ export interface operations {
               name: string;
               status: 'running' | 'stopped' | 'restoring';
             };
+            /** @description The action that does the work: follow it at GET /api/v1/actions/{action_id}/. */
+            action_id: number;
           };
         };
       };
@@ -970,7 +1055,7 @@ export interface operations {
           };
         };
       };
-      /** @description Not Found - the server or snapshot does not exist */
+      /** @description Not Found - the server, snapshot or action does not exist */
       404: {
         headers: {
           [name: string]: unknown;
@@ -980,6 +1065,27 @@ export interface operations {
            * @example {
            *       "detail": "Snapshot 801 does not exist.",
            *       "code": "snapshot_not_found"
+           *     }
+           */
+          'application/json': {
+            detail: string;
+            code: string;
+            errors?: {
+              [key: string]: string[];
+            };
+          };
+        };
+      };
+      /** @description Conflict - the Idempotency-Key was already used with a different request */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "detail": "This Idempotency-Key was already used with a different request; send a new key for a new request.",
+           *       "code": "idempotency_key_reused"
            *     }
            */
           'application/json': {
@@ -1136,7 +1242,7 @@ export interface operations {
           };
         };
       };
-      /** @description Not Found - the server or snapshot does not exist */
+      /** @description Not Found - the server, snapshot or action does not exist */
       404: {
         headers: {
           [name: string]: unknown;
@@ -1296,7 +1402,7 @@ export interface operations {
           };
         };
       };
-      /** @description Not Found - the server or snapshot does not exist */
+      /** @description Not Found - the server, snapshot or action does not exist */
       404: {
         headers: {
           [name: string]: unknown;
@@ -1456,7 +1562,7 @@ export interface operations {
           };
         };
       };
-      /** @description Not Found - the server or snapshot does not exist */
+      /** @description Not Found - the server, snapshot or action does not exist */
       404: {
         headers: {
           [name: string]: unknown;
@@ -1616,7 +1722,384 @@ export interface operations {
           };
         };
       };
-      /** @description Not Found - the server or snapshot does not exist */
+      /** @description Not Found - the server, snapshot or action does not exist */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "detail": "Snapshot 801 does not exist.",
+           *       "code": "snapshot_not_found"
+           *     }
+           */
+          'application/json': {
+            detail: string;
+            code: string;
+            errors?: {
+              [key: string]: string[];
+            };
+          };
+        };
+      };
+      /** @description The request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "detail": "The request body is larger than the limit of 65536 bytes.",
+           *       "code": "payload_too_large"
+           *     }
+           */
+          'application/json': {
+            detail: string;
+            code: string;
+            errors?: {
+              [key: string]: string[];
+            };
+          };
+        };
+      };
+      /** @description The body is not JSON */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "detail": "Content-Type text/plain is not supported; send application/json.",
+           *       "code": "unsupported_media_type"
+           *     }
+           */
+          'application/json': {
+            detail: string;
+            code: string;
+            errors?: {
+              [key: string]: string[];
+            };
+          };
+        };
+      };
+      /** @description Too Many Requests - the token has used its requests for this minute; RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset (on every answer) and Retry-After say how many and when */
+      429: {
+        headers: {
+          /** @description Seconds until the token may call again. */
+          'Retry-After'?: number;
+          /** @description Requests a token may make per minute. */
+          'RateLimit-Limit'?: number;
+          /** @description Requests left in this minute. */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the minute starts over. */
+          'RateLimit-Reset'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "detail": "Too many requests; retry in 42 seconds.",
+           *       "code": "rate_limited"
+           *     }
+           */
+          'application/json': {
+            detail: string;
+            code: string;
+            errors?: {
+              [key: string]: string[];
+            };
+          };
+        };
+      };
+    };
+  };
+  listActions: {
+    parameters: {
+      query?: {
+        server_id?: number;
+        snapshot_id?: number;
+        page?: number;
+        page_size?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            count: number;
+            next: string | null;
+            previous: string | null;
+            results: {
+              id: number;
+              type: 'create_snapshot' | 'restore_snapshot' | 'delete_snapshot';
+              /** @description in_progress until it ends (also while a failed attempt waits to be retried); then completed, failed, or cancelled (a capture whose snapshot was deleted before it finished). */
+              status: 'in_progress' | 'completed' | 'failed' | 'cancelled';
+              /** @description Percent done; 100 once completed. */
+              progress: number;
+              snapshot_id: number;
+              server_id: number;
+              /**
+               * Format: date-time
+               * @example 2025-01-15T18:30:00Z
+               */
+              created_at: string;
+              started_at: string | null;
+              finished_at: string | null;
+              error: {
+                code:
+                  | 'integrity_check_failed'
+                  | 'disk_unreadable'
+                  | 'storage_full'
+                  | 'worker_died'
+                  | 'stopped'
+                  | 'internal_error';
+                detail: string;
+              } | null;
+            }[];
+          };
+        };
+      };
+      /** @description Bad Request - invalid parameters, snapshot limit reached, or not allowed in the current state */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            detail: string;
+            code: string;
+            errors?: {
+              [key: string]: string[];
+            };
+          };
+        };
+      };
+      /** @description Unauthorized - the token is missing or invalid */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "detail": "Authentication credentials were not provided or are invalid.",
+           *       "code": "not_authenticated"
+           *     }
+           */
+          'application/json': {
+            detail: string;
+            code: string;
+            errors?: {
+              [key: string]: string[];
+            };
+          };
+        };
+      };
+      /** @description Not Found - the server, snapshot or action does not exist */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "detail": "Snapshot 801 does not exist.",
+           *       "code": "snapshot_not_found"
+           *     }
+           */
+          'application/json': {
+            detail: string;
+            code: string;
+            errors?: {
+              [key: string]: string[];
+            };
+          };
+        };
+      };
+      /** @description The request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "detail": "The request body is larger than the limit of 65536 bytes.",
+           *       "code": "payload_too_large"
+           *     }
+           */
+          'application/json': {
+            detail: string;
+            code: string;
+            errors?: {
+              [key: string]: string[];
+            };
+          };
+        };
+      };
+      /** @description The body is not JSON */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "detail": "Content-Type text/plain is not supported; send application/json.",
+           *       "code": "unsupported_media_type"
+           *     }
+           */
+          'application/json': {
+            detail: string;
+            code: string;
+            errors?: {
+              [key: string]: string[];
+            };
+          };
+        };
+      };
+      /** @description Too Many Requests - the token has used its requests for this minute; RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset (on every answer) and Retry-After say how many and when */
+      429: {
+        headers: {
+          /** @description Seconds until the token may call again. */
+          'Retry-After'?: number;
+          /** @description Requests a token may make per minute. */
+          'RateLimit-Limit'?: number;
+          /** @description Requests left in this minute. */
+          'RateLimit-Remaining'?: number;
+          /** @description Seconds until the minute starts over. */
+          'RateLimit-Reset'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "detail": "Too many requests; retry in 42 seconds.",
+           *       "code": "rate_limited"
+           *     }
+           */
+          'application/json': {
+            detail: string;
+            code: string;
+            errors?: {
+              [key: string]: string[];
+            };
+          };
+        };
+      };
+    };
+  };
+  getAction: {
+    parameters: {
+      query?: {
+        /** @description Seconds to hold the answer until the action has finished (long poll): the answer comes as soon as it finishes, or with the action still in progress when the time is up. */
+        wait?: number;
+      };
+      header?: never;
+      path: {
+        action_id: number;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The action */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "id": 9,
+           *       "type": "create_snapshot",
+           *       "status": "completed",
+           *       "progress": 100,
+           *       "snapshot_id": 802,
+           *       "server_id": 12345,
+           *       "created_at": "2025-01-16T16:15:00Z",
+           *       "started_at": "2025-01-16T16:15:00Z",
+           *       "finished_at": "2025-01-16T16:19:42Z",
+           *       "error": null
+           *     }
+           */
+          'application/json': {
+            id: number;
+            type: 'create_snapshot' | 'restore_snapshot' | 'delete_snapshot';
+            /** @description in_progress until it ends (also while a failed attempt waits to be retried); then completed, failed, or cancelled (a capture whose snapshot was deleted before it finished). */
+            status: 'in_progress' | 'completed' | 'failed' | 'cancelled';
+            /** @description Percent done; 100 once completed. */
+            progress: number;
+            snapshot_id: number;
+            server_id: number;
+            /**
+             * Format: date-time
+             * @example 2025-01-15T18:30:00Z
+             */
+            created_at: string;
+            started_at: string | null;
+            finished_at: string | null;
+            error: {
+              code:
+                | 'integrity_check_failed'
+                | 'disk_unreadable'
+                | 'storage_full'
+                | 'worker_died'
+                | 'stopped'
+                | 'internal_error';
+              detail: string;
+            } | null;
+          };
+        };
+      };
+      /** @description Bad Request - invalid parameters, snapshot limit reached, or not allowed in the current state */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            detail: string;
+            code: string;
+            errors?: {
+              [key: string]: string[];
+            };
+          };
+        };
+      };
+      /** @description Unauthorized - the token is missing or invalid */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "detail": "Authentication credentials were not provided or are invalid.",
+           *       "code": "not_authenticated"
+           *     }
+           */
+          'application/json': {
+            detail: string;
+            code: string;
+            errors?: {
+              [key: string]: string[];
+            };
+          };
+        };
+      };
+      /** @description Not Found - the server, snapshot or action does not exist */
       404: {
         headers: {
           [name: string]: unknown;

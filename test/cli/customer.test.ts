@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { readFile, rm, stat } from 'node:fs/promises';
+import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MiB, patchFile, seededBytes, writeRandomDisk } from '../helpers/disk-images.ts';
@@ -264,6 +264,9 @@ describe('snapshots', () => {
     const deleted = await cli(['snapshots', 'delete', String(id), '--yes', '--wait']);
     expect(deleted.code, deleted.stderr).toBe(0);
     expect(deleted.stderr).toContain(`snapshot ${id}: deleted`);
+    // --wait lasts until the snapshot's data is gone from the store, not only from the list.
+    const manifests = path.join(service.dataDir, 'chunks', `server-${server.id}`, 'manifests');
+    expect(await readdir(manifests)).not.toContain(`${id}.json`);
     const gone = await cli(['snapshots', 'show', String(id)]);
     expect(gone.code).toBe(1);
     expect(gone.stderr).toContain(`vpsctl: Snapshot ${id} does not exist. (snapshot_not_found)`);
@@ -284,6 +287,21 @@ describe('snapshots', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/: failed: .+/);
     expect(result.stdout).toMatch(/status:\s+failed/);
+  });
+
+  it('restore --wait exits 1 with the reason when the restore fails, and the disk is untouched', async () => {
+    const server = await makeServer();
+    const id = await createCompleted(server.id, 'lost-chunks');
+    await patchFile(server.disk, 0, seededBytes(11, MiB));
+    const changed = await sha256File(server.disk);
+    await rm(path.join(service.dataDir, 'chunks', `server-${server.id}`, 'chunks'), { recursive: true });
+    const result = await cli(['snapshots', 'restore', String(id), '--yes', '--wait']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(
+      `server ${server.id}: failed: The server could not be restored: stored snapshot data failed its integrity check.`,
+    );
+    expect(result.stderr).toContain(`vpsctl: server ${server.id} is left stopped`);
+    expect(await sha256File(server.disk), 'chunks are checked before the disk is touched').toBe(changed);
   });
 
   it('a bad token exits 1 with the detail and the hint to log in', async () => {

@@ -1,11 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
-import type { ApiClient, Snapshot } from '../../client/index.ts';
+import type { ApiClient, CreatedSnapshot, Snapshot } from '../../client/index.ts';
 import { positiveInt } from '../args.ts';
 import { CliExit } from './exit.ts';
 import { ask, requireConfirmable } from './prompt.ts';
 import { apiClient, listAll, printJson } from './session.ts';
 import { snapshotDetails, snapshotTable } from './views.ts';
-import { pollUntil, pollUntilGone, progress, waiting } from './wait.ts';
+import { followAction, patiently, progress, waiting } from './wait.ts';
 
 export const RESTORE_WARNING =
   'Restoring from a snapshot will overwrite all current data on the server. This action cannot be undone. ' +
@@ -20,17 +21,22 @@ function show(snapshot: Snapshot, options: JsonOption): void {
   else process.stdout.write(snapshotDetails(snapshot));
 }
 
-async function waitForCapture(client: ApiClient, id: number): Promise<Snapshot> {
+/** Follows the capture's action; answers the snapshot as it ended, or null if it was deleted meanwhile. */
+async function waitForCapture(client: ApiClient, created: CreatedSnapshot): Promise<Snapshot | null> {
+  const { id } = created;
   const bar = progress(`snapshot ${id}`);
-  const final = await waiting(`snapshot ${id} is still being taken (vpsctl snapshots show ${id})`, () =>
-    pollUntil(
-      () => client.getSnapshot(id),
-      (s) => s.status !== 'in_progress',
-      (s) => bar.update(s.status, s.progress),
-    ),
+  const action = await waiting(`snapshot ${id} is still being taken (vpsctl snapshots show ${id})`, () =>
+    followAction(client, created.action_id, bar),
   );
+  if (action.status === 'cancelled') {
+    bar.finish('cancelled: the snapshot was deleted before it was complete');
+    return null;
+  }
+  const final = await patiently(() => client.getSnapshot(id));
   bar.finish(
-    final.status === 'failed' ? `failed: ${final.failure_reason ?? 'no reason given'}` : final.status,
+    final.status === 'failed'
+      ? `failed: ${final.failure_reason ?? action.error?.detail ?? 'no reason given'}`
+      : final.status,
   );
   return final;
 }
@@ -101,18 +107,21 @@ export function registerSnapshots(program: Command): void {
         options: { server: number; name: string; description?: string; wait?: boolean } & JsonOption,
       ) => {
         const client = await apiClient();
-        const created = await client.createSnapshot({
+        const input = {
           server_id: options.server,
           name: options.name,
           ...(options.description === undefined ? {} : { description: options.description }),
-        });
+        };
+        // One key for every try: a create whose answer was lost is not taken twice when tried again.
+        const idempotencyKey = randomUUID();
+        const created = await patiently(() => client.createSnapshot(input, { idempotencyKey }));
         if (!options.wait) {
           show(created, options);
           return;
         }
-        const final = await waitForCapture(client, created.id);
-        show(final, options);
-        if (final.status === 'failed') process.exitCode = 1;
+        const final = await waitForCapture(client, created);
+        if (final) show(final, options);
+        if (final?.status !== 'completed') process.exitCode = 1;
       },
     );
 
@@ -126,33 +135,31 @@ export function registerSnapshots(program: Command): void {
       const snapshotId = positiveInt(id);
       const client = await apiClient();
       if (!options.yes) await confirmRestore(client, snapshotId);
-      // The power state before, to notice a restore that gave up (it leaves the server stopped).
-      const before = options.wait
-        ? (await client.getServer((await client.getSnapshot(snapshotId)).server.id)).status
-        : null;
-      const result = await client.restoreSnapshot(snapshotId);
+      const idempotencyKey = randomUUID();
+      const result = await patiently(() => client.restoreSnapshot(snapshotId, { idempotencyKey }));
       if (!options.wait) {
         if (options.json) printJson(result);
         else process.stdout.write(`${result.message}\n`);
         return;
       }
-      const bar = progress(`server ${result.server.id}`);
-      const server = await waiting(
-        `server ${result.server.id} is still being restored (vpsctl servers show ${result.server.id})`,
-        () =>
-          pollUntil(
-            () => client.getServer(result.server.id),
-            (s) => s.status !== 'restoring',
-            (s) => bar.update(s.status),
-          ),
+      const serverId = result.server.id;
+      const bar = progress(`server ${serverId}`);
+      const action = await waiting(
+        `server ${serverId} is still being restored (vpsctl servers show ${serverId})`,
+        () => followAction(client, result.action_id, bar),
       );
-      bar.finish(`restored from snapshot ${snapshotId}, ${server.status}`);
-      if (before === 'running' && server.status === 'stopped')
+      const server = await patiently(() => client.getServer(serverId));
+      if (action.status === 'failed') {
+        bar.finish(`failed: ${action.error?.detail ?? 'no reason given'}`);
         process.stderr.write(
-          `vpsctl: the server was running before and is stopped now; check its disk before starting it (vpsctl servers start ${server.id})\n`,
+          `vpsctl: server ${serverId} is left ${server.status}; check its disk before starting it (vpsctl servers start ${serverId})\n`,
         );
+        process.exitCode = 1;
+      } else {
+        bar.finish(`restored from snapshot ${snapshotId}, ${server.status}`);
+      }
       if (options.json) printJson(server);
-      else
+      else if (action.status !== 'failed')
         process.stdout.write(
           `Server ${server.id} ${server.name} restored from snapshot ${snapshotId}; ${server.status}\n`,
         );
@@ -167,14 +174,15 @@ export function registerSnapshots(program: Command): void {
       const snapshotId = positiveInt(id);
       const client = await apiClient();
       if (!options.yes) await confirmDelete(client, snapshotId);
-      await client.deleteSnapshot(snapshotId);
-      if (options.wait) {
+      const { actionId } = await client.deleteSnapshot(snapshotId);
+      if (options.wait && actionId !== null) {
         const bar = progress(`snapshot ${snapshotId}`);
-        bar.update('deleting');
-        await waiting(`snapshot ${snapshotId} is being deleted`, () =>
-          pollUntilGone(() => client.getSnapshot(snapshotId)),
+        const action = await waiting(`snapshot ${snapshotId} is being deleted`, () =>
+          followAction(client, actionId, bar),
         );
-        bar.finish('deleted');
+        if (action.status === 'failed') {
+          bar.finish(`gone, but its data was not freed: ${action.error?.detail ?? 'no reason given'}`);
+        } else bar.finish('deleted');
       }
       process.stdout.write(`Snapshot ${snapshotId} deleted\n`);
     });

@@ -1,4 +1,4 @@
-import { ApiError } from '../../client/index.ts';
+import { type Action, type ApiClient, ApiError } from '../../client/index.ts';
 
 export const POLL_INTERVAL_MS = 1000;
 
@@ -50,8 +50,11 @@ function transient(error: unknown): boolean {
 
 const TRIES = 10;
 
-/** `get`, tried again (up to 10 times in a row, backing off) while it fails for a transient reason. */
-async function patiently<T>(get: () => Promise<T>, intervalMs: number): Promise<T> {
+/**
+ * `get`, tried again (up to 10 times in a row, backing off) while it fails for a transient reason. Safe for
+ * a create or restore only when it carries an Idempotency-Key.
+ */
+export async function patiently<T>(get: () => Promise<T>, intervalMs = POLL_INTERVAL_MS): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await get();
@@ -59,21 +62,6 @@ async function patiently<T>(get: () => Promise<T>, intervalMs: number): Promise<
       if (!transient(error) || attempt >= TRIES) throw error;
       await sleep(intervalMs * Math.min(attempt, 5));
     }
-  }
-}
-
-/** Reads `get` about once a second until `done` says so; each reading goes to `seen`. */
-export async function pollUntil<T>(
-  get: () => Promise<T>,
-  done: (value: T) => boolean,
-  seen: (value: T) => void,
-  intervalMs = POLL_INTERVAL_MS,
-): Promise<T> {
-  for (;;) {
-    const value = await patiently(get, intervalMs);
-    seen(value);
-    if (done(value)) return value;
-    await sleep(intervalMs);
   }
 }
 
@@ -91,18 +79,20 @@ export async function waiting<T>(note: string, wait: () => Promise<T>): Promise<
   }
 }
 
-/** Reads `get` until it answers 404, for a thing being deleted. */
-export async function pollUntilGone(
-  get: () => Promise<unknown>,
-  intervalMs = POLL_INTERVAL_MS,
-): Promise<void> {
+/**
+ * Follows an action to its end with long polls: a second each on a terminal, so the bar moves, else up to
+ * 25 seconds each, so a script waiting for a long restore makes few requests.
+ */
+export async function followAction(
+  client: ApiClient,
+  id: number,
+  bar: Progress,
+  stream: NodeJS.WriteStream = process.stderr,
+): Promise<Action> {
+  const waitSeconds = stream.isTTY ? 1 : 25;
   for (;;) {
-    try {
-      await patiently(get, intervalMs);
-    } catch (error) {
-      if (error instanceof ApiError && error.status === 404) return;
-      throw error;
-    }
-    await sleep(intervalMs);
+    const action = await patiently(() => client.getAction(id, { waitSeconds }));
+    bar.update(action.status.replace('_', ' '), action.progress);
+    if (action.status !== 'in_progress') return action;
   }
 }
