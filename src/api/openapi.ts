@@ -13,7 +13,13 @@ At most 5 snapshots per server.
 Send \`Accept-Language: ps\` for error sentences in Pashto; \`code\` is the same in every language. Each token
 may make a limited number of requests a minute (1200 unless the operator set otherwise): every answer says where
 it stands in \`RateLimit-Limit\`, \`RateLimit-Remaining\` and \`RateLimit-Reset\`, and past the limit the answer
-is 429 \`rate_limited\` with \`Retry-After\`.`;
+is 429 \`rate_limited\` with \`Retry-After\`.
+
+Creating, restoring and deleting a snapshot each start an action, named in the answer's \`action_id\` (create,
+restore) and its \`Location\` header (all three). \`GET /api/v1/actions/{id}/?wait=30\` answers as soon as the
+action has finished (or after 30 seconds), so a client need not poll. Send an \`Idempotency-Key\` with a create
+or restore to make retrying it safe: the same key within 24 hours answers the first answer again and does no
+work twice.`;
 
 /**
  * The OpenAPI 3.1 document, generated from the same TypeBox schemas that validate requests and serialize
