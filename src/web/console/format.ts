@@ -40,8 +40,8 @@ function hasLocaleData(locale: string): boolean {
 
 /**
  * A timestamp in the reader's time zone. Where the browser has no date data for the language, Intl still
- * gives the digits and the parts, and the catalogue gives the month names and their order (CLDR's),
- * rather than the root locale's "2025 M01 15".
+ * writes the numbers and the clock in the language's digits, and the catalogue gives the month names and
+ * their order (CLDR's), rather than the root locale's "2025 M01 15".
  */
 export function formatDate(language: Language, iso: string): string {
   const date = new Date(iso);
@@ -54,23 +54,17 @@ export function formatDate(language: Language, iso: string): string {
       timeStyle: 'short',
     }).format(date);
   }
-  // Two formatters: asked for day and hour together, the root locale pads the day ("04").
-  const day = new Intl.DateTimeFormat(language.locale, {
-    ...numbering,
-    calendar: 'gregory',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-  }).formatToParts(date);
+  // Year and day as plain numbers: asked for as date fields, the root locale pads the day ("04").
+  const year = numberFormat(language, { useGrouping: false }).format(date.getFullYear());
+  const day = formatNumber(language, date.getDate());
   const clock = new Intl.DateTimeFormat(language.locale, {
     ...numbering,
     hour: '2-digit',
     minute: '2-digit',
     hourCycle: 'h23',
   }).formatToParts(date);
-  const part = (pieces: Intl.DateTimeFormatPart[], type: Intl.DateTimeFormatPartTypes) =>
-    pieces.find((p) => p.type === type)?.value ?? '';
-  const month = language.messages.monthNames[date.getMonth()] ?? part(day, 'month');
-  const time = `${part(clock, 'hour')}:${part(clock, 'minute')}`;
-  return plain(language.messages.dateAt(part(day, 'year'), month, part(day, 'day'), time));
+  const part = (type: Intl.DateTimeFormatPartTypes) => clock.find((p) => p.type === type)?.value ?? '';
+  const month = language.messages.monthNames[date.getMonth()] ?? '';
+  const time = `${part('hour')}:${part('minute')}`;
+  return plain(language.messages.dateAt(year, month, day, time));
 }

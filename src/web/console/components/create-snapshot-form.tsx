@@ -80,7 +80,7 @@ export function CreateSnapshotForm(props: Props) {
       <h3 id="create-title" class="section-title">
         {t.createHeading}
       </h3>
-      {server.status === 'running' && (
+      {server.status === 'running' && !atLimit && (
         <Alert
           kind="note"
           title={t.note}

@@ -68,7 +68,7 @@ export const en = {
 
   createHeading: 'Create snapshot',
   nameLabel: 'Name',
-  nameRule: 'Letters, digits, hyphens (-) and underscores (_); 1–64 characters.',
+  nameRule: 'Letters, digits, hyphens (-) and underscores (_); 1–\u206064 characters.',
   nameInvalid: 'Use only letters, digits, hyphens (-) and underscores (_), at most 64 characters.',
   descriptionLabel: 'Description (optional)',
   characters: (count: Part, max: Part) => parts`${count} / ${max} characters`,

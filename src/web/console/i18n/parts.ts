@@ -1,7 +1,9 @@
-import type { ComponentChildren } from 'preact';
-
-/** A piece of a sentence: words of the catalogue, or a value the page renders (a name in <bdi>, a number). */
-export type Part = ComponentChildren;
+/**
+ * A piece of a sentence: words of the catalogue, or a value the page renders (a name in <bdi>, a number).
+ * The same set as Preact's ComponentChildren, spelled out so the catalogues do not import Preact, whose
+ * types bring the DOM with them, and the Node-side tests can read them.
+ */
+export type Part = object | string | number | bigint | boolean | null | undefined;
 
 /**
  * Interleaves a sentence's words with its values, so a catalogue writes `parts\`Delete ${name}?\`` in its
