@@ -1,9 +1,10 @@
-import { useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import type { CreatedSnapshot, Server } from '../../../client/index.ts';
 import { type ApiClient, fieldErrors } from '../api.ts';
 import { formatNumber } from '../format.ts';
 import { useLanguage } from '../i18n/index.ts';
 import type { Part } from '../i18n/parts.ts';
+import { newIdempotencyKey } from '../idempotency.ts';
 import { DESCRIPTION_MAX, nameIsValid, SNAPSHOT_LIMIT } from '../validation.ts';
 import { Alert } from './alert.tsx';
 
@@ -45,6 +46,8 @@ export function CreateSnapshotForm(props: Props) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<Part>(null);
   const [fields, setFields] = useState<Record<string, string[]>>({});
+  // One key per request the customer means: kept while they retry the same name and description.
+  const intent = useRef<string | null>(null);
 
   const nameBad = name !== '' && !nameIsValid(name);
   const atLimit = activeCount >= SNAPSHOT_LIMIT;
@@ -57,12 +60,13 @@ export function CreateSnapshotForm(props: Props) {
     setBusy(true);
     setError(null);
     setFields({});
+    intent.current ??= newIdempotencyKey();
     try {
-      const created = await client.createSnapshot({
-        server_id: server.id,
-        name,
-        ...(description ? { description } : {}),
-      });
+      const created = await client.createSnapshot(
+        { server_id: server.id, name, ...(description ? { description } : {}) },
+        { idempotencyKey: intent.current },
+      );
+      intent.current = null;
       setName('');
       setDescription('');
       onCreated(created);
@@ -120,6 +124,7 @@ export function CreateSnapshotForm(props: Props) {
             value={name}
             onInput={(event) => {
               setName(event.currentTarget.value);
+              intent.current = null;
               setFields(({ name: _, ...rest }) => rest);
             }}
             aria-invalid={nameBad || fields.name ? true : undefined}
@@ -142,6 +147,7 @@ export function CreateSnapshotForm(props: Props) {
             value={description}
             onInput={(event) => {
               setDescription(event.currentTarget.value);
+              intent.current = null;
               setFields(({ description: _, ...rest }) => rest);
             }}
             aria-invalid={fields.description ? true : undefined}

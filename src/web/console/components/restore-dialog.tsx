@@ -4,6 +4,7 @@ import type { ApiClient } from '../api.ts';
 import { formatDate } from '../format.ts';
 import { useLanguage } from '../i18n/index.ts';
 import type { Part } from '../i18n/parts.ts';
+import { newIdempotencyKey } from '../idempotency.ts';
 import { Alert } from './alert.tsx';
 import { Localized } from './localized.tsx';
 import { Ltr } from './ltr.tsx';
@@ -28,6 +29,8 @@ export function RestoreDialog({ client, server, snapshot, explain, onRestored, o
   const [typed, setTyped] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<Part>(null);
+  // One restore per dialog: pressing Restore again after a lost answer does not queue a second one.
+  const [key] = useState(newIdempotencyKey);
   const matches = typed === server.name;
 
   const submit = async (event: Event) => {
@@ -36,7 +39,7 @@ export function RestoreDialog({ client, server, snapshot, explain, onRestored, o
     setBusy(true);
     setError(null);
     try {
-      onRestored(await client.restoreSnapshot(snapshot.id));
+      onRestored(await client.restoreSnapshot(snapshot.id, { idempotencyKey: key }));
     } catch (failure) {
       setError(explain(failure));
       setBusy(false);
