@@ -429,8 +429,9 @@ describe('bad ids in the path', () => {
 });
 
 describe('unknown routes → 404 JSON', () => {
+  // GET / is the web console's page (test/web); every other path outside the API is still a JSON 404.
   const routes: [string, string][] = [
-    ['GET', '/'],
+    ['POST', '/'],
     ['GET', '/api/v1/'],
     ['GET', '/api/v1/nope/'],
     ['GET', '/api/v2/snapshots/'],
