@@ -43,7 +43,9 @@ export const Snapshot = Type.Object({
     maximum: 100,
     description: 'Percent done while in progress; 100 once completed.',
   }),
-  failure_reason: Nullable(Type.String({ description: 'Why a failed snapshot failed.' })),
+  failure_reason: Nullable(
+    Type.String({ description: 'Why a failed snapshot failed, in the language of Accept-Language.' }),
+  ),
 });
 export type SnapshotBody = Static<typeof Snapshot>;
 

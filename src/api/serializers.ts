@@ -21,6 +21,15 @@ export function snapshotBody(snapshot: Snapshot): SnapshotBody {
   return body;
 }
 
+/** The wire shape in the caller's language: only a failed snapshot's reason is said in other words. */
+export function snapshotBodyIn(snapshot: Snapshot, language: () => Language): SnapshotBody {
+  const body = snapshotBody(snapshot);
+  if (snapshot.failureCode === null) return body;
+  const chosen = language();
+  if (chosen === 'en') return body;
+  return { ...body, failure_reason: failureText('create_snapshot', snapshot.failureCode, chosen) };
+}
+
 function toSnapshotBody(snapshot: Snapshot): SnapshotBody {
   return {
     id: snapshot.id,

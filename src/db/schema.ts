@@ -55,6 +55,8 @@ export interface SnapshotTable {
   progress: number;
   size_mb: number | null;
   failure_reason: string | null;
+  /** The kind of failure behind failure_reason (domain/failures.ts); null for snapshots failed before it was kept. */
+  failure_code: string | null;
   created_at: number;
   completed_at: number | null;
   /** Set when the customer deletes it; the row stays until its chunks are gone. */

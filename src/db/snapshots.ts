@@ -21,6 +21,7 @@ function selectSnapshots(db: Executor) {
       'snapshots.progress',
       'snapshots.size_mb',
       'snapshots.failure_reason',
+      'snapshots.failure_code',
       'snapshots.created_at',
       'snapshots.completed_at',
     ])
@@ -128,15 +129,27 @@ export async function setSnapshotProgress(db: Executor, id: number, progress: nu
 export async function completeSnapshot(db: Executor, id: number, sizeMb: number, now: number): Promise<void> {
   await db
     .updateTable('snapshots')
-    .set({ status: 'completed', progress: 100, size_mb: sizeMb, completed_at: now, failure_reason: null })
+    .set({
+      status: 'completed',
+      progress: 100,
+      size_mb: sizeMb,
+      completed_at: now,
+      failure_reason: null,
+      failure_code: null,
+    })
     .where('id', '=', id)
     .execute();
 }
 
-export async function failSnapshot(db: Executor, id: number, reason: string, now: number): Promise<void> {
+export async function failSnapshot(
+  db: Executor,
+  id: number,
+  failure: { reason: string; code: string },
+  now: number,
+): Promise<void> {
   await db
     .updateTable('snapshots')
-    .set({ status: 'failed', failure_reason: reason, completed_at: now })
+    .set({ status: 'failed', failure_reason: failure.reason, failure_code: failure.code, completed_at: now })
     .where('id', '=', id)
     .execute();
 }

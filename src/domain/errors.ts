@@ -56,8 +56,7 @@ const ENGLISH_ACTION_FAILED: Record<ActionType, string> = {
   delete_snapshot: "The snapshot's data could not be removed",
 };
 
-/** Also the words of a failed snapshot's `failure_reason`, which is stored in English. */
-export const ENGLISH_FAILURE: Record<FailureCode, string> = {
+const ENGLISH_FAILURE: Record<FailureCode, string> = {
   integrity_check_failed: 'stored snapshot data failed its integrity check',
   disk_unreadable: "the server's disk could not be read",
   storage_full: 'the snapshot storage is full',

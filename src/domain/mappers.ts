@@ -1,5 +1,6 @@
 import type { ServerRow } from '../db/servers.ts';
 import type { SnapshotRow } from '../db/snapshots.ts';
+import { isFailureCode } from './failures.ts';
 import type { Server, Snapshot } from './types.ts';
 
 export function rowToSnapshot(row: SnapshotRow): Snapshot {
@@ -13,6 +14,7 @@ export function rowToSnapshot(row: SnapshotRow): Snapshot {
     createdAt: new Date(Number(row.created_at)),
     description: row.description,
     failureReason: row.failure_reason,
+    failureCode: isFailureCode(row.failure_code) ? row.failure_code : null,
   };
 }
 

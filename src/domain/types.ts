@@ -1,4 +1,5 @@
 import type { ServerStatus, SnapshotStatus } from '../db/schema.ts';
+import type { FailureCode } from './failures.ts';
 
 export type { ServerStatus, SnapshotStatus };
 
@@ -12,6 +13,8 @@ export interface Snapshot {
   createdAt: Date;
   description: string | null;
   failureReason: string | null;
+  /** The kind of failure, to say the reason in another language; null when only the English words are known. */
+  failureCode: FailureCode | null;
 }
 
 export interface Server {

@@ -1,4 +1,3 @@
-import { ENGLISH_FAILURE } from '../domain/errors.ts';
 import type { FailureCode } from '../domain/failures.ts';
 import { EngineError } from '../engine/errors.ts';
 
@@ -22,11 +21,6 @@ export function failureCode(error: unknown): FailureCode {
   if (code === 'ENOSPC' || code === 'EDQUOT') return 'storage_full';
   if (error instanceof WorkerDied) return 'worker_died';
   return 'internal_error';
-}
-
-/** The failure in English words, for a failed snapshot's `failure_reason`. */
-export function customerReason(error: unknown): string {
-  return ENGLISH_FAILURE[failureCode(error)];
 }
 
 /** Stands for the failure of attempts whose worker process died, when no attempt is left. */

@@ -8,6 +8,7 @@ import {
   purgeSnapshot,
   setSnapshotProgress,
 } from '../db/snapshots.ts';
+import { english } from '../domain/errors.ts';
 import { sizeMbOf, storeNamespace } from '../domain/rules.ts';
 import {
   type ChunkStore,
@@ -18,7 +19,7 @@ import {
   sweepNamespace,
 } from '../engine/index.ts';
 import type { HypervisorDriver } from '../hypervisor/driver.ts';
-import { customerReason } from './customer-reason.ts';
+import { failureCode } from './customer-reason.ts';
 import type { JobContext, JobHandlers } from './types.ts';
 
 export interface HandlerDeps {
@@ -89,8 +90,13 @@ export function createJobHandlers(deps: HandlerDeps): JobHandlers {
         deps.onBytes?.('captured', result.manifest.imageSize);
       },
       async giveUp(job, error) {
-        const reason = `The snapshot could not be taken: ${customerReason(error)}.`;
-        await failSnapshot(db, job.snapshot_id, reason, now());
+        const code = failureCode(error);
+        await failSnapshot(
+          db,
+          job.snapshot_id,
+          { reason: english.failure('create_snapshot', code), code },
+          now(),
+        );
         // What the failed attempts stored belongs to no snapshot; this job still holds the server's turn.
         // A manifest a last attempt may have written goes too, so a failed snapshot holds nothing.
         const namespace = storeNamespace(job.server_id);

@@ -138,6 +138,18 @@ describe('with a worker', () => {
       expect(pashto.body.error.code).toBe('disk_unreadable');
       expect(pashto.body.error.detail).toBe('سنیپ شاټ جوړ نه شو: د سرور ډیسک ونه لوستل شو.');
       expect(pashto.headers.get('vary')).toMatch(/Accept-Language/i);
+
+      // The snapshot's own failure_reason says the same, in the same language.
+      const path = `/api/v1/snapshots/${created.id}/`;
+      const inEnglish = await call(url, token, 'GET', path);
+      expect(inEnglish.body.failure_reason).toBe(english.body.error.detail);
+      const inPashto = await call(url, token, 'GET', path, undefined, { 'Accept-Language': 'ps' });
+      expect(inPashto.body.failure_reason).toBe(pashto.body.error.detail);
+      expect(inPashto.headers.get('vary')).toMatch(/Accept-Language/i);
+      const listed = await call(url, token, 'GET', `/api/v1/snapshots/?server_id=${server.id}`, undefined, {
+        'Accept-Language': 'ps-AF, en;q=0.5',
+      });
+      expect(listed.body.results[0].failure_reason).toBe(pashto.body.error.detail);
     } finally {
       await rename(`${server.diskPath}.away`, server.diskPath);
     }

@@ -3,6 +3,7 @@ import type { FastifyReply } from 'fastify';
 import { CREATE_MESSAGE, RESTORE_MESSAGE } from '../../domain/rules.ts';
 import type { SnapshotService } from '../../domain/snapshot-service.ts';
 import { callerOf } from '../auth.ts';
+import { negotiateLanguage } from '../i18n/index.ts';
 import {
   CreatedSnapshot,
   CreateSnapshotBody,
@@ -17,7 +18,7 @@ import {
   SnapshotListQuery,
   SnapshotParams,
 } from '../schemas.ts';
-import { actionLocation, snapshotBody, timestamp } from '../serializers.ts';
+import { actionLocation, snapshotBody, snapshotBodyIn, timestamp } from '../serializers.ts';
 import { pageBody } from './page-body.ts';
 
 /** The key the client sent, unquoted if it came as a structured-field string (`"…"`). */
@@ -33,6 +34,15 @@ function answered(reply: FastifyReply, result: { actionId: number; replayed: boo
   reply.header('Location', actionLocation(result.actionId));
   if (result.replayed) reply.header('Idempotent-Replayed', 'true');
   return reply;
+}
+
+/**
+ * The caller's language, worked out only when an answer has words to say in it (a failure's reason); the
+ * answer varies with Accept-Language either way.
+ */
+function languageOf(reply: FastifyReply): () => ReturnType<typeof negotiateLanguage> {
+  reply.header('Vary', 'Accept-Language');
+  return () => negotiateLanguage(reply.request.headers['accept-language']);
 }
 
 export const snapshotRoutes: FastifyPluginAsyncTypebox<{ snapshots: SnapshotService }> = async (
@@ -51,14 +61,15 @@ export const snapshotRoutes: FastifyPluginAsyncTypebox<{ snapshots: SnapshotServ
         response: { 200: SnapshotList, ...errorResponses },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { server_id, page = 1, page_size = PAGE_SIZE_DEFAULT } = request.query;
       const result = await snapshots.list(callerOf(request).accountId, {
         ...(server_id === undefined ? {} : { serverId: server_id }),
         page,
         pageSize: page_size,
       });
-      return pageBody(request, { page, pageSize: page_size }, result, snapshotBody);
+      const language = languageOf(reply);
+      return pageBody(request, { page, pageSize: page_size }, result, (s) => snapshotBodyIn(s, language));
     },
   );
 
@@ -104,8 +115,11 @@ export const snapshotRoutes: FastifyPluginAsyncTypebox<{ snapshots: SnapshotServ
         response: { 200: Snapshot, ...errorResponses },
       },
     },
-    async (request) =>
-      snapshotBody(await snapshots.get(callerOf(request).accountId, request.params.snapshot_id)),
+    async (request, reply) =>
+      snapshotBodyIn(
+        await snapshots.get(callerOf(request).accountId, request.params.snapshot_id),
+        languageOf(reply),
+      ),
   );
 
   app.post(

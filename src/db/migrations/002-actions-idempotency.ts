@@ -13,6 +13,8 @@ export async function up(db: AnyDb): Promise<void> {
   await db.schema.alterTable('jobs').addColumn('started_at', 'bigint').execute();
   await db.schema.alterTable('jobs').addColumn('finished_at', 'bigint').execute();
   await db.schema.alterTable('jobs').addColumn('failure_code', 'text').execute();
+  // A failed snapshot's reason as a code too, so it can be said in the caller's language.
+  await db.schema.alterTable('snapshots').addColumn('failure_code', 'text').execute();
   await db
     .updateTable('jobs')
     .set({ finished_at: sql.ref('updated_at') })
@@ -45,6 +47,7 @@ export async function up(db: AnyDb): Promise<void> {
 export async function down(db: AnyDb): Promise<void> {
   await db.schema.dropTable('idempotency_keys').execute();
   await db.schema.dropIndex('jobs_server_idx').execute();
+  await db.schema.alterTable('snapshots').dropColumn('failure_code').execute();
   for (const column of ['failure_code', 'finished_at', 'started_at']) {
     await db.schema.alterTable('jobs').dropColumn(column).execute();
   }
