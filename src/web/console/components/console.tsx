@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import type { Server, Snapshot } from '../../../client/index.ts';
+import type { Action, Server, Snapshot } from '../../../client/index.ts';
 import { type ApiClient, errorText, isUnauthenticated } from '../api.ts';
 import { usePolling } from '../hooks/use-polling.ts';
 import { useStatusChanges } from '../hooks/use-status-changes.ts';
@@ -25,6 +25,12 @@ function serverFromAddress(): number | null {
   return match?.[1] ? Number(match[1]) : null;
 }
 
+/** The server's restore still running, if any: its newest action, when that is a restore in progress. */
+async function runningRestore(client: ApiClient, serverId: number): Promise<Action | null> {
+  const [newest] = (await client.listActions({ serverId, pageSize: 1 })).results;
+  return newest?.type === 'restore_snapshot' && newest.status === 'in_progress' ? newest : null;
+}
+
 /**
  * The signed-in console: the servers, the selected one's snapshots, and every action on them. It asks
  * the API about once a second only while something moves (a capture in progress, a server restoring)
@@ -36,6 +42,8 @@ export function Console({ client, onSessionEnded }: Props) {
   const [servers, setServers] = useState<Server[] | null>(null);
   const [selectedId, setSelectedId] = useState<number | null>(serverFromAddress);
   const [snapshots, setSnapshots] = useState<{ serverId: number; list: Snapshot[] } | null>(null);
+  // How far the selected server's restore has come, from its action; null when none is running.
+  const [restore, setRestore] = useState<{ serverId: number; progress: number } | null>(null);
   const [error, setError] = useState<Part>(null);
   const [powerBusy, setPowerBusy] = useState<PowerAction | null>(null);
   const selected = useRef(selectedId);
@@ -44,9 +52,10 @@ export function Console({ client, onSessionEnded }: Props) {
   const refresh = useCallback(async () => {
     const serverId = selected.current;
     try {
-      const [serverList, snapshotList] = await Promise.all([
+      const [serverList, snapshotList, restoreAction] = await Promise.all([
         client.listServers({ pageSize: 500 }),
         serverId === null ? null : client.listSnapshots({ serverId, pageSize: 500 }),
+        serverId === null ? null : runningRestore(client, serverId),
       ]);
       const known = serverList.results.some((server) => server.id === serverId);
       setServers(serverList.results);
@@ -55,6 +64,7 @@ export function Console({ client, onSessionEnded }: Props) {
         setSelectedId(serverList.results[0]?.id ?? null);
       } else if (snapshotList && serverId !== null && serverId === selected.current) {
         setSnapshots({ serverId, list: snapshotList.results });
+        setRestore(restoreAction ? { serverId, progress: restoreAction.progress } : null);
       }
     } catch (failure) {
       if (isUnauthenticated(failure)) onSessionEnded(failure.detail);
@@ -134,7 +144,12 @@ export function Console({ client, onSessionEnded }: Props) {
         )}
         {server && (
           <>
-            <ServerSummary server={server} powerBusy={powerBusy} onPower={power} />
+            <ServerSummary
+              server={server}
+              powerBusy={powerBusy}
+              onPower={power}
+              restoreProgress={restore?.serverId === server.id ? restore.progress : undefined}
+            />
             <SnapshotsPanel
               client={client}
               server={server}
@@ -154,6 +169,7 @@ export function Console({ client, onSessionEnded }: Props) {
               onRestored={(result) => {
                 updateServer(result.server);
                 announce(t.announceRestoreStarted(<Ltr>{result.server.name}</Ltr>));
+                refresh();
               }}
               onDeleted={(deleted) => {
                 setSnapshots((current) =>

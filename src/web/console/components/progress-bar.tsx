@@ -2,8 +2,8 @@ import { formatPercent } from '../format.ts';
 import { useLanguage } from '../i18n/index.ts';
 
 interface Props {
-  /** Percent done, 0–100; absent for work whose progress is not known (a restore). */
-  value?: number;
+  /** Percent done, 0–100; absent while it is not known yet. */
+  value?: number | undefined;
   label: string;
 }
 

@@ -12,10 +12,12 @@ interface Props {
   server: Server;
   powerBusy: PowerAction | null;
   onPower: (action: PowerAction) => void;
+  /** Percent of the running restore done, from its action; absent until the first look at it. */
+  restoreProgress?: number | undefined;
 }
 
 /** The selected server: name, id, disk, status and power; while it is restored, that is said here live. */
-export function ServerSummary({ server, powerBusy, onPower }: Props) {
+export function ServerSummary({ server, powerBusy, onPower, restoreProgress }: Props) {
   const language = useLanguage();
   const t = language.messages;
   return (
@@ -40,7 +42,7 @@ export function ServerSummary({ server, powerBusy, onPower }: Props) {
       </div>
       {server.status === 'restoring' && (
         <div class="restoring-panel">
-          <ProgressBar label={plain(t.restoringProgress(isolate(server.name)))} />
+          <ProgressBar label={plain(t.restoringProgress(isolate(server.name)))} value={restoreProgress} />
           <p class="restoring-text">{t.restoringNotice}</p>
           <p class="hint" id="power-unavailable">
             {t.powerUnavailable}
