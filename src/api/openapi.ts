@@ -1,6 +1,7 @@
 import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
+import swaggerUi, { type FastifySwaggerUiOptions } from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
+import { CONSOLE_TOKEN_KEY } from '../web/console-token.ts';
 import { DOCS_CSP } from './security-headers.ts';
 
 const DESCRIPTION = `Manage point-in-time snapshots of your servers for quick recovery. A snapshot holds the server's
@@ -20,6 +21,19 @@ restore) and its \`Location\` header (all three). \`GET /api/v1/actions/{id}/?wa
 action has finished (or after 30 seconds), so a client need not poll. Send an \`Idempotency-Key\` with a create
 or restore to make retrying it safe: the same key within 24 hours answers the first answer again and does no
 work twice.`;
+
+/**
+ * "Try it out" sends the token of the console signed in on this browser (the same origin's storage), unless
+ * the reader authorised another under Authorize. swagger-ui's initializer script is generated with this
+ * function's source in it, so it is written as browser source (no inline script: the CSP stays 'self').
+ */
+const useConsoleToken = new Function(
+  'request',
+  `var token = null;
+  try { token = sessionStorage.getItem(${JSON.stringify(CONSOLE_TOKEN_KEY)}) || localStorage.getItem(${JSON.stringify(CONSOLE_TOKEN_KEY)}); } catch (e) {}
+  if (token && !request.headers.Authorization) request.headers.Authorization = 'Bearer ' + token;
+  return request;`,
+) as NonNullable<NonNullable<FastifySwaggerUiOptions['uiConfig']>['requestInterceptor']>;
 
 /**
  * The OpenAPI 3.1 document, generated from the same TypeBox schemas that validate requests and serialize
@@ -58,7 +72,13 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(swaggerUi, {
     routePrefix: '/docs',
-    uiConfig: { persistAuthorization: true, tryItOutEnabled: true, deepLinking: true, validatorUrl: null },
+    uiConfig: {
+      persistAuthorization: true,
+      tryItOutEnabled: true,
+      deepLinking: true,
+      validatorUrl: null,
+      requestInterceptor: useConsoleToken,
+    },
     staticCSP: DOCS_CSP,
   });
 }

@@ -3,7 +3,7 @@
  * closes), localStorage only when the customer asks to be remembered on this device. Signing out
  * clears both, so a remembered token never outlives a sign-out.
  */
-const KEY = 'vps-console-token';
+import { CONSOLE_TOKEN_KEY as KEY } from '../console-token.ts';
 
 function attempt<T>(action: () => T, fallback: T): T {
   try {
