@@ -5,6 +5,7 @@
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { CONSOLE_TOKEN_KEY } from '../../src/web/console-token.ts';
 import { addServer, createSnapshot } from '../api/fixtures/api.ts';
 import { type InProcessService, makeAccount, startInProcess } from '../helpers/service.ts';
 import { launchChromium, openConsolePage, SCREENSHOTS } from './fixtures/browser.ts';
@@ -39,14 +40,20 @@ async function tryListSnapshots(page: import('playwright-core').Page): Promise<s
   await operation.locator('button.execute').click();
   const status = operation.locator('.live-responses-table .response .response-col_status').first();
   await status.waitFor();
-  return (await status.textContent()).trim();
+  return ((await status.textContent()) ?? '').trim();
 }
 
 test('Try it out uses the token of the console signed in on this browser', async () => {
   const { context, page, problems } = await openConsolePage(browser, 'en-US');
   try {
     await page.goto(service.url);
-    await page.evaluate((value) => sessionStorage.setItem('vps-console-token', value), token);
+    await page.evaluate(
+      ([key, value]) =>
+        (
+          globalThis as unknown as { sessionStorage: { setItem(k: string, v: string): void } }
+        ).sessionStorage.setItem(key, value),
+      [CONSOLE_TOKEN_KEY, token] as const,
+    );
     expect(await tryListSnapshots(page)).toBe('200');
     const body = await page
       .locator('#operations-snapshots-listSnapshots .live-responses-table .response-col_description pre')
