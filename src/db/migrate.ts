@@ -32,8 +32,12 @@ export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
   });
 }
 
-/** An arbitrary constant naming this application's migration lock among PostgreSQL advisory locks. */
-const MIGRATION_LOCK = 736_174_221;
+/**
+ * An arbitrary constant naming this application's migration lock among PostgreSQL advisory locks. Whoever
+ * drops a schema of this application in a database where others migrate (the tests do) takes it too:
+ * Kysely's migrator looks through every schema's tables, and one dropped under it fails the migration.
+ */
+export const MIGRATION_LOCK = 736_174_221;
 
 async function migrate(db: Kysely<Database>): Promise<string[]> {
   // On PostgreSQL the bookkeeping tables live in the schema the connection works in (its search_path),

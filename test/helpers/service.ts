@@ -11,6 +11,7 @@ import pg from 'pg';
 import { pino } from 'pino';
 import { readConfig } from '../../src/config.ts';
 import { type Db, openDatabase } from '../../src/db/connection.ts';
+import { MIGRATION_LOCK } from '../../src/db/migrate.ts';
 import type { Database } from '../../src/db/schema.ts';
 import { type RunningService, startService } from '../../src/main.ts';
 
@@ -86,7 +87,10 @@ export async function dropDatabase(dataDir: string): Promise<void> {
   const client = new pg.Client({ connectionString: POSTGRES_URL });
   await client.connect();
   try {
+    // Not while another process migrates: the migrator reads every schema's tables (see MIGRATION_LOCK).
+    await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
     await client.query(`drop schema if exists ${schemaFor(dataDir)} cascade`);
+    await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK]);
   } finally {
     await client.end();
   }
