@@ -28,6 +28,9 @@ afterAll(async () => {
 });
 
 const keyed = (key: string) => ({ 'Idempotency-Key': key });
+const postSnapshot = (body: object, key: string, as = token) =>
+  call(url, as, 'POST', '/api/v1/snapshots/', body, keyed(key));
+const postRestore = (path: string, key: string) => call(url, token, 'POST', path, undefined, keyed(key));
 let keys = 0;
 const newKey = () => `key-${process.pid}-${++keys}`;
 
@@ -48,12 +51,12 @@ describe('create', () => {
     const server = await addServer(service, 'alice');
     const key = newKey();
     const body = { server_id: server.id, name: 'once', description: 'only one' };
-    const first = await call(url, token, 'POST', '/api/v1/snapshots/', body, keyed(key));
+    const first = await postSnapshot(body, key);
     expect(first.status, first.text).toBe(201);
     expect(first.headers.get('idempotent-replayed')).toBeNull();
     await settledSnapshot(url, token, first.body.id);
 
-    const again = await call(url, token, 'POST', '/api/v1/snapshots/', body, keyed(key));
+    const again = await postSnapshot(body, key);
     expect(again.status).toBe(201);
     expect(again.headers.get('idempotent-replayed')).toBe('true');
     expect(again.headers.get('location')).toBe(first.headers.get('location'));
@@ -70,9 +73,7 @@ describe('create', () => {
     const server = await addServer(service, 'alice');
     const key = newKey();
     const body = { server_id: server.id, name: 'raced' };
-    const answers = await Promise.all(
-      Array.from({ length: 12 }, () => call(url, token, 'POST', '/api/v1/snapshots/', body, keyed(key))),
-    );
+    const answers = await Promise.all(Array.from({ length: 12 }, () => postSnapshot(body, key)));
     expect(answers.map((a) => a.status)).toEqual(Array(12).fill(201));
     expect(new Set(answers.map((a) => a.body.id)).size).toBe(1);
     expect(new Set(answers.map((a) => a.body.action_id)).size).toBe(1);
@@ -83,20 +84,13 @@ describe('create', () => {
   test('the same key with another body is a 409 that changes nothing', async () => {
     const server = await addServer(service, 'alice');
     const key = newKey();
-    const first = await call(
-      url,
-      token,
-      'POST',
-      '/api/v1/snapshots/',
-      { server_id: server.id, name: 'a' },
-      keyed(key),
-    );
+    const first = await postSnapshot({ server_id: server.id, name: 'a' }, key);
     expect(first.status).toBe(201);
     for (const other of [
       { server_id: server.id, name: 'b' },
       { server_id: server.id, name: 'a', description: 'now with words' },
     ]) {
-      const answer = await call(url, token, 'POST', '/api/v1/snapshots/', other, keyed(key));
+      const answer = await postSnapshot(other, key);
       expectErrorBody(answer, 409, 'idempotency_key_reused');
     }
     const pashto = await call(
@@ -121,10 +115,10 @@ describe('create', () => {
     for (let i = 0; i < 5; i++) made.push(await createSnapshot(url, token, server.id, `fill-${i}`));
     const key = newKey();
     const body = { server_id: server.id, name: 'sixth' };
-    const refused = await call(url, token, 'POST', '/api/v1/snapshots/', body, keyed(key));
+    const refused = await postSnapshot(body, key);
     expectErrorBody(refused, 400, 'snapshot_limit_reached');
     expect((await call(url, token, 'DELETE', `/api/v1/snapshots/${made[0].id}/`)).status).toBe(204);
-    const accepted = await call(url, token, 'POST', '/api/v1/snapshots/', body, keyed(key));
+    const accepted = await postSnapshot(body, key);
     expect(accepted.status, accepted.text).toBe(201);
     expect(accepted.headers.get('idempotent-replayed')).toBeNull();
   });
@@ -134,22 +128,8 @@ describe('create', () => {
     const bob = await makeAccount(service, 'bob');
     const mine = await addServer(service, 'alice');
     const theirs = await addServer(service, 'bob');
-    const a = await call(
-      url,
-      token,
-      'POST',
-      '/api/v1/snapshots/',
-      { server_id: mine.id, name: 'x' },
-      keyed(key),
-    );
-    const b = await call(
-      url,
-      bob,
-      'POST',
-      '/api/v1/snapshots/',
-      { server_id: theirs.id, name: 'y' },
-      keyed(key),
-    );
+    const a = await postSnapshot({ server_id: mine.id, name: 'x' }, key);
+    const b = await postSnapshot({ server_id: theirs.id, name: 'y' }, key, bob);
     expect([a.status, b.status]).toEqual([201, 201]);
     expect(b.headers.get('idempotent-replayed')).toBeNull();
     expect(b.body.server.id).toBe(theirs.id);
@@ -159,12 +139,12 @@ describe('create', () => {
     const server = await addServer(service, 'alice');
     const key = newKey();
     const body = { server_id: server.id, name: 'quoted' };
-    const plain = await call(url, token, 'POST', '/api/v1/snapshots/', body, keyed(key));
-    const quoted = await call(url, token, 'POST', '/api/v1/snapshots/', body, keyed(`"${key}"`));
+    const plain = await postSnapshot(body, key);
+    const quoted = await postSnapshot(body, `"${key}"`);
     expect(quoted.headers.get('idempotent-replayed')).toBe('true');
     expect(quoted.body.id).toBe(plain.body.id);
     for (const bad of ['x'.repeat(256), 'é-not-ascii']) {
-      const answer = await call(url, token, 'POST', '/api/v1/snapshots/', body, keyed(bad));
+      const answer = await postSnapshot(body, bad);
       expectErrorBody(answer, 400, 'invalid_request', ['idempotency-key']);
     }
     expect((await snapshotsOf(server.id)).length).toBe(1);
@@ -178,10 +158,10 @@ describe('restore', () => {
     await settledSnapshot(url, token, snapshot.id);
     const key = newKey();
     const path = `/api/v1/snapshots/${snapshot.id}/restore/`;
-    const first = await call(url, token, 'POST', path, undefined, keyed(key));
+    const first = await postRestore(path, key);
     expect(first.status, first.text).toBe(200);
     await settledServer(url, token, server.id);
-    const again = await call(url, token, 'POST', path, undefined, keyed(key));
+    const again = await postRestore(path, key);
     expect(again.status).toBe(200);
     expect(again.headers.get('idempotent-replayed')).toBe('true');
     expect(again.body).toEqual(first.body);
@@ -196,45 +176,17 @@ describe('restore', () => {
   test('the key of a create cannot restore, nor the key of one restore another snapshot', async () => {
     const server = await addServer(service, 'alice');
     const key = newKey();
-    const created = await call(
-      url,
-      token,
-      'POST',
-      '/api/v1/snapshots/',
-      { server_id: server.id, name: 'k' },
-      keyed(key),
-    );
+    const created = await postSnapshot({ server_id: server.id, name: 'k' }, key);
     await settledSnapshot(url, token, created.body.id);
-    const crossed = await call(
-      url,
-      token,
-      'POST',
-      `/api/v1/snapshots/${created.body.id}/restore/`,
-      undefined,
-      keyed(key),
-    );
+    const crossed = await postRestore(`/api/v1/snapshots/${created.body.id}/restore/`, key);
     expectErrorBody(crossed, 409, 'idempotency_key_reused');
     const other = await createSnapshot(url, token, server.id, 'other');
     await settledSnapshot(url, token, other.id);
     const restoreKey = newKey();
-    const first = await call(
-      url,
-      token,
-      'POST',
-      `/api/v1/snapshots/${created.body.id}/restore/`,
-      undefined,
-      keyed(restoreKey),
-    );
+    const first = await postRestore(`/api/v1/snapshots/${created.body.id}/restore/`, restoreKey);
     expect(first.status).toBe(200);
     await settledServer(url, token, server.id);
-    const second = await call(
-      url,
-      token,
-      'POST',
-      `/api/v1/snapshots/${other.id}/restore/`,
-      undefined,
-      keyed(restoreKey),
-    );
+    const second = await postRestore(`/api/v1/snapshots/${other.id}/restore/`, restoreKey);
     expectErrorBody(second, 409, 'idempotency_key_reused');
     const now = await call(url, token, 'GET', `/api/v1/servers/${server.id}/`);
     expect(now.body.status).toBe('running');
