@@ -1,23 +1,12 @@
-/**
- * Scale benchmark on PostgreSQL: 200,000 snapshots over 50,000 servers and 5,000 accounts, then the list
- * endpoint for single accounts through the real service (`bin/vpsctl serve --no-worker`, child process).
- * Latency is measured at 1 connection (service time) and at 10 connections; the query plans are printed
- * so an index that stops being used shows up here. Run by `npm run bench:api` after bench/api.ts.
- *
- * Environment: BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/test), BENCH_DURATION
- * (seconds per case, default 10), BENCH_OUT (default bench/results/api-scale.md; `-` for none).
- */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { sql } from 'kysely';
 import { openDatabase } from '../src/db/connection.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
+import { startServiceChild } from './support/service-child.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const ACCOUNTS = 5_000;
@@ -142,42 +131,6 @@ async function seed(): Promise<string[]> {
   return tokens;
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-/** The service at LOG_LEVEL=warn (it then logs nothing when it starts), found ready by polling /healthz. */
-async function startService(dataDir: string): Promise<{ url: string; child: ChildProcess }> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'vpsctl'), 'serve', '--no-worker'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      DATABASE_URL: urlWithSchema(),
-      VPS_DATA_DIR: dataDir,
-      PORT: String(port),
-      LOG_LEVEL: 'warn',
-      VPS_RATE_LIMIT_PER_MINUTE: '0',
-    },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  const url = `http://127.0.0.1:${port}`;
-  for (const deadline = Date.now() + 60_000; Date.now() < deadline; ) {
-    if (child.exitCode !== null) throw new Error(`service exited ${child.exitCode}`);
-    const ok = await fetch(`${url}/healthz`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return { url, child };
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error('service did not start within 60 s');
-}
-
 interface Measured {
   label: string;
   rps: number;
@@ -214,7 +167,14 @@ async function measure(label: string, url: string, tokens: string[], connections
 async function main(): Promise<void> {
   const tokens = await seed();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'bench-scale-'));
-  const { url, child } = await startService(dataDir);
+  // The log goes to the data dir; the service is stopped (and has exited) before its schema is dropped.
+  const service = await startServiceChild({
+    dataDir,
+    tag: 'scale',
+    args: ['--no-worker'],
+    env: { DATABASE_URL: urlWithSchema() },
+  });
+  const { url } = service;
   try {
     const probe = await fetch(`${url}/api/v1/snapshots/`, {
       headers: { authorization: `Bearer ${tokens[0]}` },
@@ -241,7 +201,7 @@ async function main(): Promise<void> {
     );
     if (OUT !== '-') await writeFile(OUT, `${table}\n`);
   } finally {
-    child.kill('SIGTERM');
+    await service.stop();
     await rm(dataDir, { recursive: true, force: true });
     const db = openDatabase({ databaseUrl: BASE_URL, sqlitePath: '' });
     await sql.raw(`drop schema if exists ${schema} cascade`).execute(db);

@@ -10,10 +10,8 @@
  * default bench/results/api.md; `-` for none), BENCH_KEEP=1 (keep the temp data dir), BENCH_CASES (comma list
  * out of list,filtered,snapshot,raw; default all — for profiling one case).
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { once } from 'node:events';
-import { mkdir, mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,10 +24,15 @@ import { insertServer } from '../src/db/servers.ts';
 import { completeSnapshot, insertSnapshot } from '../src/db/snapshots.ts';
 import { createSparseDisk } from '../src/hypervisor/local-driver.ts';
 import { dataPaths, openServices } from '../src/main.ts';
+import {
+  type Child,
+  childStop,
+  cpuSeconds,
+  REPO_ROOT,
+  startServiceChild as startChild,
+} from './support/service-child.ts';
 
-const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const THIS_FILE = fileURLToPath(import.meta.url);
-const VPSCTL = path.join(REPO_ROOT, 'bin', 'vpsctl');
 
 const SERVERS = 2_000;
 const SNAPSHOTS_PER_SERVER = 5;
@@ -235,78 +238,11 @@ async function seed(dataDir: string): Promise<Seeded> {
 // ---------------------------------------------------------------------------------------------------------
 // Children.
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  server.close();
-  await once(server, 'close');
-  return port;
-}
-
-interface Child {
-  url: string;
-  process: ChildProcess;
-  logFile: string;
-  stop(): Promise<void>;
-}
-
-function childStop(child: ChildProcess): () => Promise<void> {
-  const exited = new Promise<void>((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) resolve();
-    else child.once('exit', () => resolve());
-  });
-  return async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-    await exited;
-    clearTimeout(timer);
-  };
-}
-
-/** `bin/vpsctl serve` on the seeded data dir; its log goes to a file, as an operator's would. */
-async function startServiceChild(dataDir: string, logLevel: string, tag: string): Promise<Child> {
-  const port = await freePort();
-  const logFile = path.join(dataDir, `service-${tag}.log`);
-  const log = await open(logFile, 'w');
+/** The service at a log level; under `node --cpu-prof` when BENCH_CPU_PROF names a folder. */
+function startServiceChild(dataDir: string, logLevel: string, tag: string): Promise<Child> {
   // Node names each thread's profile itself (pid, thread id); tsx's loader thread writes one too.
   const nodeFlags = CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${path.join(CPU_PROF_DIR, tag)}`] : [];
-  const child = spawn(process.execPath, [...nodeFlags, VPSCTL, 'serve'], {
-    cwd: REPO_ROOT,
-    env: {
-      ...process.env,
-      VPS_DATA_DIR: dataDir,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: logLevel,
-      // A benchmark of a rate-limited endpoint would measure the limiter.
-      VPS_RATE_LIMIT_PER_MINUTE: '0',
-    },
-    stdio: ['ignore', log.fd, log.fd],
-  });
-  await log.close();
-  const url = `http://127.0.0.1:${port}`;
-  const stop = childStop(child);
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) {
-      throw new Error(`service exited with ${child.exitCode}:\n${await readFile(logFile, 'utf8')}`);
-    }
-    try {
-      const response = await fetch(`${url}/healthz`);
-      if (response.ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`service did not start:\n${await readFile(logFile, 'utf8')}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return { url, process: child, logFile, stop };
+  return startChild({ dataDir, tag, logLevel, nodeFlags });
 }
 
 async function startBareChild(specFile: string, dataDir: string): Promise<Child> {
@@ -353,25 +289,6 @@ interface Measured {
   mean: number;
   bytesPerResponse: number;
   total: number;
-}
-
-const CLOCK_TICKS = (() => {
-  const answer = spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' });
-  const ticks = Number(answer.stdout?.trim());
-  return Number.isInteger(ticks) && ticks > 0 ? ticks : 100;
-})();
-
-/** utime + stime of a process, all its threads, in seconds (Linux /proc); undefined elsewhere. */
-async function cpuSeconds(pid: number | undefined): Promise<number | undefined> {
-  if (pid === undefined) return undefined;
-  try {
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command name, which is in parentheses and may hold spaces.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
-  } catch {
-    return undefined;
-  }
 }
 
 function percentile(sorted: Float64Array, p: number): number {
