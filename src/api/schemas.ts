@@ -173,7 +173,7 @@ export const Deleted = Type.Null({ description: 'Deleted; no body.', headers: lo
  * Idempotency-Key (IETF httpapi draft; Stripe's header): a retry with the same key gets the first answer
  * again and does no work twice. Printable ASCII, at most 255 characters, optionally as a quoted string.
  */
-export const IDEMPOTENCY_KEY_PATTERN = '^(?:[ -~]{1,255}|"[ -~]{1,255}")$';
+const IDEMPOTENCY_KEY_PATTERN = '^(?:[ -~]{1,255}|"[ -~]{1,255}")$';
 export const IdempotencyHeaders = Type.Object({
   'Idempotency-Key': Type.Optional(
     Type.String({
@@ -187,8 +187,8 @@ export const IdempotencyHeaders = Type.Object({
   ),
 });
 
-export const ActionType = Type.Union(ACTION_TYPES.map((t) => Type.Literal(t)));
-export const ActionStatus = Type.Union(ACTION_STATUSES.map((s) => Type.Literal(s)));
+const ActionType = Type.Union(ACTION_TYPES.map((t) => Type.Literal(t)));
+const ActionStatus = Type.Union(ACTION_STATUSES.map((s) => Type.Literal(s)));
 const FailureCode = Type.Union(FAILURE_CODES.map((c) => Type.Literal(c)));
 
 export const Action = Type.Object(

@@ -1,47 +1,13 @@
-import { type ActionRow, findAction, finishedJobIds, listActions } from '../db/actions.ts';
+import { findAction, finishedJobIds, listActions } from '../db/actions.ts';
 import type { Db } from '../db/connection.ts';
-import type { JobStatus, JobType } from '../db/schema.ts';
 import { ActionWatch } from './action-watch.ts';
-import { type Action, type ActionStatus, type ActionType, isFinished } from './actions.ts';
+import { type Action, isFinished } from './actions.ts';
 import { errors } from './errors.ts';
-import { isFailureCode } from './failures.ts';
+import { rowToAction } from './mappers.ts';
 import type { Page, PageRequest } from './types.ts';
 
 /** The longest a client may ask a read of an action to wait for it to finish. */
 export const ACTION_WAIT_MAX_SECONDS = 60;
-
-const TYPE: Record<JobType, ActionType> = {
-  capture: 'create_snapshot',
-  restore: 'restore_snapshot',
-  delete: 'delete_snapshot',
-};
-
-// A job queued again after a failed attempt, or handed back at shutdown, is still in progress.
-const STATUS: Record<JobStatus, ActionStatus> = {
-  queued: 'in_progress',
-  running: 'in_progress',
-  succeeded: 'completed',
-  failed: 'failed',
-  cancelled: 'cancelled',
-};
-
-export function rowToAction(row: ActionRow): Action {
-  const status = STATUS[row.status];
-  const at = (ms: number | null) => (ms === null ? null : new Date(Number(ms)));
-  return {
-    id: Number(row.id),
-    type: TYPE[row.type],
-    status,
-    progress: status === 'completed' ? 100 : Number(row.progress),
-    snapshotId: Number(row.snapshot_id),
-    serverId: Number(row.server_id),
-    createdAt: new Date(Number(row.created_at)),
-    startedAt: at(row.started_at),
-    finishedAt: at(row.finished_at),
-    failure:
-      status !== 'failed' ? null : isFailureCode(row.failure_code) ? row.failure_code : 'internal_error',
-  };
-}
 
 export class ActionService {
   private readonly watch: ActionWatch;

@@ -59,10 +59,6 @@ export class ActionWatch {
     for (const set of [...this.waiters.values()]) for (const done of [...set]) done();
   }
 
-  get waiting(): number {
-    return this.waiters.size;
-  }
-
   private async check(): Promise<void> {
     const ids = [...this.waiters.keys()];
     for (let from = 0; from < ids.length; from += 500) {

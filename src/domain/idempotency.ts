@@ -8,11 +8,12 @@ import { errors } from './errors.ts';
 /** How long an Idempotency-Key is remembered; after that the same key starts a new request. */
 export const IDEMPOTENCY_KEY_TTL_MS = 24 * 60 * 60 * 1000;
 
-/** How a result is kept with its key, to be answered again on a retry. */
-export interface ResultCodec<T> {
-  encode(value: T): string;
-  decode(text: string): T;
-}
+/**
+ * A result is kept with its key as JSON. The domain's results carry their times as `createdAt` dates, which
+ * JSON writes as ISO strings; they are read back as dates.
+ */
+const revive = (key: string, value: unknown) =>
+  key === 'createdAt' && typeof value === 'string' ? new Date(value) : value;
 
 export interface IdempotentCall {
   accountId: number;
@@ -32,7 +33,6 @@ export interface IdempotentCall {
 export async function idempotently<T>(
   db: Db,
   call: IdempotentCall,
-  codec: ResultCodec<T>,
   work: (trx: Transaction<Database>) => Promise<T>,
 ): Promise<{ value: T; replayed: boolean }> {
   const { accountId, key } = call;
@@ -50,10 +50,10 @@ export async function idempotently<T>(
     });
     if (!held.claimed) {
       if (held.fingerprint !== fingerprint || held.result === null) throw errors.idempotencyKeyReused();
-      return { value: codec.decode(held.result), replayed: true };
+      return { value: JSON.parse(held.result, revive) as T, replayed: true };
     }
     const value = await work(trx);
-    await recordIdempotentResult(trx, accountId, key, codec.encode(value));
+    await recordIdempotentResult(trx, accountId, key, JSON.stringify(value));
     return { value, replayed: false };
   });
 }

@@ -10,7 +10,7 @@ import {
   markSnapshotDeleted,
 } from '../db/snapshots.ts';
 import { errors } from './errors.ts';
-import { idempotently, type ResultCodec } from './idempotency.ts';
+import { idempotently } from './idempotency.ts';
 import { rowToServer, rowToSnapshot } from './mappers.ts';
 import { ReadCache } from './read-cache.ts';
 import { descriptionProblem, SNAPSHOT_LIMIT_PER_SERVER } from './rules.ts';
@@ -44,30 +44,6 @@ export interface Restoring {
   actionId: number;
   replayed: boolean;
 }
-
-type Dated<T> = Omit<T, 'createdAt'> & { createdAt: number };
-const dated = <T extends { createdAt: Date }>(value: T): Dated<T> => ({
-  ...value,
-  createdAt: value.createdAt.getTime(),
-});
-const undated = <T extends { createdAt: Date }>(value: Dated<T>): T =>
-  ({ ...value, createdAt: new Date(value.createdAt) }) as unknown as T;
-
-const createdCodec: ResultCodec<Omit<Created, 'replayed'>> = {
-  encode: ({ snapshot, actionId }) => JSON.stringify({ snapshot: dated(snapshot), actionId }),
-  decode: (text) => {
-    const { snapshot, actionId } = JSON.parse(text);
-    return { snapshot: undated<Snapshot>(snapshot), actionId };
-  },
-};
-const restoringCodec: ResultCodec<Omit<Restoring, 'replayed'>> = {
-  encode: ({ snapshot, server, actionId }) =>
-    JSON.stringify({ snapshot: dated(snapshot), server: dated(server), actionId }),
-  decode: (text) => {
-    const { snapshot, server, actionId } = JSON.parse(text);
-    return { snapshot: undated<Snapshot>(snapshot), server: undated<Server>(server), actionId };
-  },
-};
 
 /**
  * The Snapshots API's rules. Every method is scoped to the calling account, and every change that queues
@@ -125,7 +101,7 @@ export class SnapshotService {
       input: { serverId: input.serverId, name: input.name, description },
       now: at,
     };
-    const { value, replayed } = await idempotently(db, call, createdCodec, async (trx) => {
+    const { value, replayed } = await idempotently(db, call, async (trx) => {
       const server = await findServer(trx, accountId, input.serverId);
       if (!server) throw errors.serverNotFound(input.serverId);
       await lockServer(trx, server.id);
@@ -170,7 +146,7 @@ export class SnapshotService {
       input: { snapshotId: id },
       now: at,
     };
-    const { value, replayed } = await idempotently(db, call, restoringCodec, async (trx) => {
+    const { value, replayed } = await idempotently(db, call, async (trx) => {
       const found = await findSnapshot(trx, accountId, id);
       if (!found) throw errors.snapshotNotFound(id);
       await lockServer(trx, found.server_id);

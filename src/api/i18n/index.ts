@@ -1,10 +1,21 @@
+import type { FastifyReply } from 'fastify';
 import type { ActionType } from '../../domain/actions.ts';
 import { type AppError, type Catalogue, english, render } from '../../domain/errors.ts';
 import type { FailureCode } from '../../domain/failures.ts';
 import type { Language } from './negotiate.ts';
+import { negotiateLanguage } from './negotiate.ts';
 import { pashto } from './ps.ts';
 
 export { type Language, negotiateLanguage } from './negotiate.ts';
+
+/**
+ * The language of an answer that has words in it: the answer says it varies with Accept-Language, and the
+ * header is read only when a sentence is written (many answers have none to say).
+ */
+export function languageOf(reply: FastifyReply): () => Language {
+  reply.header('Vary', 'Accept-Language');
+  return () => negotiateLanguage(reply.request.headers['accept-language']);
+}
 
 const CATALOGUES: Record<Language, Catalogue> = { en: english, ps: pashto };
 

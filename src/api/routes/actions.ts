@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
 import type { ActionService } from '../../domain/action-service.ts';
 import { callerOf } from '../auth.ts';
-import { negotiateLanguage } from '../i18n/index.ts';
+import { languageOf } from '../i18n/index.ts';
 import {
   Action,
   ActionList,
@@ -56,8 +56,7 @@ export const actionRoutes: FastifyPluginAsyncTypebox<{ actions: ActionService }>
         page,
         pageSize: page_size,
       });
-      const language = negotiateLanguage(request.headers['accept-language']);
-      reply.header('Vary', 'Accept-Language');
+      const language = languageOf(reply)();
       return pageBody(request, { page, pageSize: page_size }, result, (action) =>
         actionBody(action, language),
       );
@@ -85,8 +84,7 @@ export const actionRoutes: FastifyPluginAsyncTypebox<{ actions: ActionService }>
         waitMs,
         ...(waitMs > 0 ? { signal: clientGone(reply) } : {}),
       });
-      reply.header('Vary', 'Accept-Language');
-      return actionBody(action, negotiateLanguage(request.headers['accept-language']));
+      return actionBody(action, languageOf(reply)());
     },
   );
 };

@@ -3,7 +3,7 @@ import type { FastifyReply } from 'fastify';
 import { CREATE_MESSAGE, RESTORE_MESSAGE } from '../../domain/rules.ts';
 import type { SnapshotService } from '../../domain/snapshot-service.ts';
 import { callerOf } from '../auth.ts';
-import { negotiateLanguage } from '../i18n/index.ts';
+import { languageOf } from '../i18n/index.ts';
 import {
   CreatedSnapshot,
   CreateSnapshotBody,
@@ -34,15 +34,6 @@ function answered(reply: FastifyReply, result: { actionId: number; replayed: boo
   reply.header('Location', actionLocation(result.actionId));
   if (result.replayed) reply.header('Idempotent-Replayed', 'true');
   return reply;
-}
-
-/**
- * The caller's language, worked out only when an answer has words to say in it (a failure's reason); the
- * answer varies with Accept-Language either way.
- */
-function languageOf(reply: FastifyReply): () => ReturnType<typeof negotiateLanguage> {
-  reply.header('Vary', 'Accept-Language');
-  return () => negotiateLanguage(reply.request.headers['accept-language']);
 }
 
 export const snapshotRoutes: FastifyPluginAsyncTypebox<{ snapshots: SnapshotService }> = async (

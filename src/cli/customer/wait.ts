@@ -1,6 +1,6 @@
 import { type Action, type ApiClient, ApiError } from '../../client/index.ts';
 
-export const POLL_INTERVAL_MS = 1000;
+const POLL_INTERVAL_MS = 1000;
 
 /** Shows how a wait goes: a live bar when stderr is a terminal, else one line per change of state. */
 export interface Progress {
